@@ -1,0 +1,32 @@
+# Akhbar: the two commands of the README, and a few helpers.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install build validate docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PIP_CONSTRAINTS) -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/akhbar validate
+	$(BIN)/akhbar build
+	$(BIN)/python -m akhbar.dataset.demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+validate: $(STAMP)
+	$(BIN)/akhbar validate
+
+build: $(STAMP)
+	$(BIN)/akhbar build
+
+clean:
+	rm -rf $(VENV) build dist site .pytest_cache

@@ -1,0 +1,114 @@
+"""Subcommands of the dataset layer: convert, manifest, validate, build."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .. import BENCHMARK_VERSION
+from ..errors import UserError
+from ..fsio import dumps, read_text, write_text
+from ..schema import SCHEMA_VERSION
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(args.root)
+    if not (root / "seeds").is_dir():
+        raise UserError(f"{root}: no seeds/ folder here; run from the repository root or pass --root")
+    return root
+
+
+def _emit_json(dest: str, obj: dict) -> None:
+    text = dumps({"schema_version": SCHEMA_VERSION, "benchmark_version": BENCHMARK_VERSION, **obj})
+    if dest == "-":
+        sys.stdout.write(text)
+    else:
+        write_text(dest, text)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from .convert import convert, sha256_hex
+
+    path = Path(args.seed)
+    text = read_text(path)
+    article = convert(text, args.id or path.stem, path.as_posix(), sha256=sha256_hex(path.read_bytes()))
+    out = dumps(article.to_dict())
+    if args.output:
+        write_text(args.output, out)
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from .manifest import update
+
+    added = update(_root(args))
+    print(f"manifest: {len(added)} article(s) added" + (f": {', '.join(added)}" if added else ""))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_paths
+
+    root = _root(args)
+    incidents, articles, nfiles = validate_paths(root, [Path(p) for p in args.paths])
+    incidents = [i for i in incidents if i.code not in set(args.exclude)]
+    counts = {layer: sum(len(getattr(a.layers, layer)) for a in articles) for layer in ("entities", "events", "quotes")}
+    if args.json:
+        _emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": len(articles), "counts": counts,
+                               "incidents": [{"file": i.file, "pointer": i.pointer, "code": i.code, "message": i.message} for i in incidents]})
+    if args.json != "-":
+        for i in incidents:
+            print(i, file=sys.stderr)
+        if incidents:
+            print(f"*** FAILED *** with {len(incidents)} error(s)", file=sys.stderr)
+        else:
+            print(f"valid: {nfiles} file(s), {len(articles)} article(s): "
+                  f"{counts['entities']} entities, {counts['events']} events, {counts['quotes']} quotes")
+    return 1 if incidents else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildRefused, build
+
+    root = _root(args)
+    try:
+        result = build(root, Path(args.output) if args.output else None)
+    except BuildRefused as exc:
+        for i in exc.incidents:
+            print(i, file=sys.stderr)
+        raise
+    rows = ", ".join(f"{c}/{s}: {n}" for (c, s), n in result.counts.items())
+    print(f"built {result.articles} article(s) into {args.output or root / 'dataset'}: {rows}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("convert", help="seed text -> article record skeleton (JSON)", description="Convert a seed article (UTF-8 text) into an article record: segments with roles, sentences and tokens with offsets, empty annotation layers.")
+    p.add_argument("seed", help="the seed .txt file")
+    p.add_argument("-o", "--output", help="write the record here (atomically) instead of stdout")
+    p.add_argument("--id", help="article id (default: the file stem)")
+    p.set_defaults(handler=cmd_convert)
+
+    p = sub.add_parser("manifest", help="add new seeds to seeds/manifest.json", description="Add an entry to seeds/manifest.json for every seed without one (sha256, date, dateline, split). Existing entries are never changed.")
+    p.add_argument("--root", default=".", help="repository root (default: .)")
+    p.set_defaults(handler=cmd_manifest)
+
+    from .validate import CODES
+
+    p = sub.add_parser("validate", help="validate the manifest, annotation files and article records",
+                       description="JSON-Schema validation plus semantic checks. Every problem is printed as FILE: JSON-POINTER: [code] message; exit 1 if any.",
+                       epilog="error codes: " + "; ".join(f"{k}: {v}" for k, v in CODES.items()))
+    p.add_argument("paths", nargs="*", help="annotation files, article records or folders (default: the whole repository)")
+    p.add_argument("--root", default=".", help="repository root (default: .)")
+    p.add_argument("--exclude", action="append", default=[], metavar="CODE", choices=sorted(CODES), help="ignore incidents with this code (repeatable)")
+    p.add_argument("--json", metavar="FILE|-", help="also write a JSON report (- for stdout only)")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("build", help="build dataset/ (Parquet + card) from seeds/ and annotations/", description="Validate, then write the Hugging Face dataset (Parquet per config and split, and the card) into dataset/ atomically.")
+    p.add_argument("--root", default=".", help="repository root (default: .)")
+    p.add_argument("-o", "--output", help="dataset folder (default: ROOT/dataset)")
+    p.set_defaults(handler=cmd_build)
