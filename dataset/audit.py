@@ -3,7 +3,8 @@
 Checks that annotation projects rely on, beyond validity:
 
 * ``unannotated-form``: a surface form annotated somewhere occurs elsewhere (as
-  whole tokens, optionally after attached proclitics) without an annotation;
+  whole tokens, optionally after attached proclitics) without an annotation, and
+  not inside a longer mention of the same type;
 * ``type-conflict``: the same surface form annotated with different types;
 * ``cluster-gap``: a mention that shares its text with a member of a coreference
   cluster but is not in that cluster;
@@ -86,8 +87,11 @@ def audit_article(article: Article) -> list[Hit]:
             hits.append(Hit(aid, "type-conflict", ",".join(e.id for e in mentions),
                             f"{form!r} is annotated as {', '.join(types)}"))
         for start in _occurrences(article, form):
-            if (start, start + len(form)) not in covered:
-                hits.append(Hit(aid, "unannotated-form", f"{start}-{start + len(form)}",
+            end = start + len(form)
+            # a shorter form inside a longer mention of the same type is not nested (guidelines E-10.1)
+            inside_same = any(e.start <= start and end <= e.end and e.type in types for e in layers.entities)
+            if (start, end) not in covered and not inside_same:
+                hits.append(Hit(aid, "unannotated-form", f"{start}-{end}",
                                 f"{form!r} is annotated elsewhere as {'/'.join(types)} but not here"))
     members: dict[str, set[str]] = defaultdict(set)
     for e in layers.entities:
