@@ -1,6 +1,6 @@
 """Deterministic text structure: segments, sentences and tokens, with code-point offsets.
 
-Policies (documented in docs/formats.md):
+Policies (documented in docs/structure.md):
 
 * **Segments** are the article's lines (blocks between newlines), trimmed of
   surrounding whitespace; their role comes from their position and shape.
