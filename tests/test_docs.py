@@ -35,11 +35,18 @@ def build_site(root: Path, out: Path, config: Path = REPO / "mkdocs.yml") -> sub
     return r
 
 
+#: Test data (not gold): two nested mentions added to ``tests/fixtures/valid.json``, so that the site shows nesting.
+NESTED = [{"id": "T9", "type": "ORG", "start": 87, "end": 109, "text": "تنظيم الدولة الإسلامية"},
+          {"id": "T10", "type": "ORG", "start": 93, "end": 109, "text": "الدولة الإسلامية"}]
+
+
 def fixture_repo(base: Path) -> Path:
-    """A scratch repository: the real seeds, ``tests/fixtures/valid.json`` as gold, built."""
+    """A scratch repository: the real seeds, ``tests/fixtures/valid.json`` plus :data:`NESTED` as annotation, built."""
     shutil.copytree(REPO / "seeds", base / "seeds")
     (base / "annotations").mkdir()
-    shutil.copy(FIXTURES / "valid.json", base / "annotations" / f"{SEED_ID}.json")
+    doc = json.loads((FIXTURES / "valid.json").read_text(encoding="utf-8"))
+    doc["entities"] += NESTED
+    (base / "annotations" / f"{SEED_ID}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     build(base)
     return base
 
