@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO / "docs" / "hooks"))
 
 from sitegen import browser as sb  # noqa: E402
 from sitegen import results as sr  # noqa: E402
+from sitegen import schemaref  # noqa: E402
 
 
 def build_site(root: Path, out: Path, config: Path = REPO / "mkdocs.yml") -> subprocess.CompletedProcess:
@@ -77,6 +78,12 @@ def test_site_of_the_committed_dataset_builds_strict(tmp_path):
         assert (tmp_path / "site" / page / "index.html").is_file(), page
     for doc in documents(REPO):
         assert (tmp_path / "site" / "browser" / doc["id"] / "index.html").is_file()
+    html = (tmp_path / "site" / "formats" / "index.html").read_text(encoding="utf-8")
+    for name, definition in sorted(schemaref.EXAMPLES):
+        anchor = schemaref.anchor(name, definition)
+        section = html[html.index(f'id="{anchor}"'):]
+        section = section[:section.index("<h", 5)] if "<h" in section[5:] else section
+        assert ("Example, from" in section) != ("No example yet" in section), anchor
     for page in ("guidelines", "metrics"):
         present = (REPO / "docs" / f"{page}.md").is_file()
         assert (tmp_path / "site" / page / "index.html").is_file() == present
@@ -262,3 +269,21 @@ def test_results_reader_accepts_several_interval_shapes():
     assert str(sr.score({"f1": {"mean": 0.5, "low": 0.4, "high": 0.6}}, "f1")) == "0.5000 [0.4000, 0.6000]"
     assert str(sr.score({"f1": 0.5}, "f1")) == "0.5000"
     assert sr.score({"f1": "n/a"}, "f1") is None and sr.score({"f1": True}, "f1") is None
+
+
+def test_card_summarises_the_datasheet_and_points_to_the_site():
+    import yaml
+
+    from akhbar.dataset.card import SITE_PAGES, SITE_URL
+    from akhbar.dataset.croissant import RAI
+
+    card = (REPO / "dataset" / "README.md").read_text(encoding="utf-8")
+    summary = card[card.index("## Datasheet summary"):]
+    for key in ("dataBiases", "dataLimitations", "dataUseCases"):
+        assert all(text in summary for text in RAI[key]), key
+    assert "CC BY 4.0" in summary and "rights remain with the original publisher" in summary
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config.get("site_url") == SITE_URL, "mkdocs.yml site_url and akhbar.dataset.card.SITE_URL must agree"
+    nav_titles = {next(iter(item)) for item in config["nav"]}
+    assert {title for title, _ in SITE_PAGES} <= nav_titles
+    assert (SITE_URL or "built from the repository's `docs/` folder with `make docs`") in summary

@@ -184,8 +184,16 @@ def check(name: str, definition: str, example: Any) -> None:
         raise ValueError(f"example of {name} {definition or ''} is invalid: {errors[0].json_path}: {errors[0].message}")
 
 
+#: The record types that get an example once the data has one.
+EXAMPLES = {("article", ""), ("article", "segment"), ("article", "sentence"), ("article", "token"), ("article", "cluster"),
+            ("article", "entity"), ("article", "event"), ("article", "quote"), ("annotation", ""), ("manifest", ""),
+            ("predictions", "nerPrediction"), ("predictions", "documentPrediction"), ("report", "")}
+
+
 def _example_md(ex: tuple[Any, str] | None, name: str, definition: str) -> str:
     if ex is None:
+        if (name, definition) in EXAMPLES:
+            return "No example yet: the data has no such record so far; one appears here once it does.\n"
         return ""
     check(name, definition, ex[0])
     text = dumps(shorten(ex[0])).rstrip("\n")
