@@ -28,5 +28,9 @@ validate: $(STAMP)
 build: $(STAMP)
 	$(BIN)/akhbar build
 
+# The documentation site (site/), from docs/ and the built dataset; fails on any warning.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache

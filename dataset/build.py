@@ -220,6 +220,7 @@ def data_path(config: str, split: str) -> str:
 def build(root: Path, out: Path | None = None) -> BuildResult:
     """Build ``dataset/data`` and ``dataset/README.md`` from the repository at ``root``."""
     from .card import render_card
+    from .croissant import write_croissant
 
     out = out if out is not None else root / "dataset"
     data_dir = out / "data"
@@ -261,6 +262,7 @@ def build(root: Path, out: Path | None = None) -> BuildResult:
         (staging / "data").mkdir(parents=True, exist_ok=True)
         swap_dir(staging / "data", data_dir)
         write_text(out / "README.md", card)
+        write_croissant(root, out, result)
         return result
     finally:
         for sink in sinks.values():

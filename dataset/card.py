@@ -12,6 +12,14 @@ from .. import BENCHMARK_VERSION, schema
 if TYPE_CHECKING:
     from .build import BuildResult
 
+#: Public address of the documentation site (mkdocs, built from ``docs/`` by ``make docs``); None until it is hosted.
+#: ``mkdocs.yml``'s ``site_url`` must agree (a test checks it).
+SITE_URL: str | None = None
+#: The site's pages the card points to: (title, path of the page).
+SITE_PAGES = (("Datasheet", "datasheet/"), ("Annotation guidelines", "guidelines/"), ("Tasks & metrics", "metrics/"),
+              ("Formats", "formats/"), ("Leaderboard", "leaderboard/"), ("Corpus browser", "browser/"),
+              ("Statistics", "statistics/"))
+
 CONFIG_DOC = {
     "documents": "one row per article: verbatim text, segments, sentences, tokens and all annotation layers",
     "ner": "one row per sentence: tokens, token offsets and IOB2 `ner_tags` (ClassLabel) over the outermost entities",
@@ -58,6 +66,38 @@ def metadata(result: BuildResult, feats: dict[str, datasets.Features]) -> dict[s
         "configs": configs,
         "dataset_info": infos,
     }
+
+
+def site_links() -> str:
+    """Where the full documentation is: links to the site's pages, or how to build it while it has no address."""
+    if SITE_URL:
+        pages = ", ".join(f"[{title}]({SITE_URL.rstrip('/')}/{path})" for title, path in SITE_PAGES)
+        return f"The full documentation is on the [Akhbar documentation site]({SITE_URL}): {pages}."
+    pages = ", ".join(title for title, _ in SITE_PAGES)
+    return ("The full documentation is the Akhbar documentation site, built from the repository's `docs/` folder "
+            f"with `make docs` (it has no public address yet): {pages}.")
+
+
+def datasheet_summary(result: BuildResult) -> str:
+    """The datasheet in brief: the same answers as the site's datasheet and the Croissant RAI fields."""
+    from .croissant import RAI
+
+    st = result.stats
+    n_ann = sum(sum(st[layer].values()) for layer in ("entities", "events", "quotes"))
+    bullets = [
+        f"**Size today**: {result.articles} article(s), {st['sentences']} sentences, {st['tokens']} tokens, "
+        f"{n_ann} gold annotation(s) "
+        + "(" + ", ".join(f"{sum(st[layer].values())} {layer}" for layer in ("entities", "events", "quotes")) + ").",
+        "**Source**: Modern Standard Arabic newswire. " + str(RAI["dataCollection"]),
+        "**Annotation**: " + " ".join(RAI["dataAnnotationProtocol"]),
+        "**Known biases**: " + " ".join(RAI["dataBiases"]),
+        "**Limitations**: " + " ".join(RAI["dataLimitations"]),
+        "**Uses**: " + " ".join(RAI["dataUseCases"]),
+        "**License**: annotations CC BY 4.0; the article text is redistributed verbatim for non-commercial "
+        "research and its rights remain with the original publisher.",
+        "**Machine-readable metadata**: `croissant.json` (Croissant 1.0 with the Responsible-AI fields).",
+    ]
+    return "\n".join(f"- {b}" for b in bullets) + "\n\n" + site_links()
 
 
 def render_card(result: BuildResult, feats: dict[str, datasets.Features]) -> str:
@@ -130,17 +170,5 @@ of every record are in the repository's `schema/` folder.
 
 ## Datasheet summary
 
-- **Source**: Modern Standard Arabic newswire (Levantine dateline, 2017). The publisher
-  is not named in the source file; rights in the article text remain with its publisher.
-- **Annotation**: by hand, following the annotation guidelines (`docs/guidelines.md`),
-  with a two-pass agreement study and adjudication.
-- **Limitations**: the corpus is very small today (one topic: the war in Syria; one
-  outlet style; conflict reporting). Scores on it have wide confidence intervals; use
-  `akhbar eval --bootstrap`. It must not be used to make claims about Arabic in
-  general, about dialects, or about individuals named in the news.
-- **License**: annotations CC BY 4.0; article text redistributed verbatim for
-  non-commercial research, rights with the original publisher.
-
-The full datasheet, guidelines and scorer documentation are on the project's
-documentation site (built from `docs/` with mkdocs).
+{datasheet_summary(result)}
 """
