@@ -61,8 +61,8 @@ def test_ner_view_tags_the_outermost_mentions(configs):
 
 def test_gold_and_passes_are_valid_and_audit_clean():
     passes = sorted((REPO / "annotations" / "passes").glob("*/*.json"))
-    assert [p.parent.name for p in passes] == ["A", "B"]
+    assert [p.parent.name for p in passes] == ["A", "B", "C"]
     incidents, articles, _ = validate_paths(REPO, [REPO / "annotations"] + passes)
-    assert incidents == [] and [a.id for a in articles] == [SEED_ID] * 3
+    assert incidents == [] and [a.id for a in articles] == [SEED_ID] * 4
     open_hits, waived = audit(REPO, [])
     assert open_hits == [] and len(waived) == 3
