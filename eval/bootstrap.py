@@ -65,8 +65,15 @@ class Ledger:
 
 
 def _f1(m: np.ndarray, p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """F1 per resample; NaN where the resample has neither predictions nor gold (undefined, left out)."""
     den = p + g
-    return np.divide(2 * m, den, out=np.zeros_like(m, dtype=np.float64), where=den > 0)
+    return np.divide(2 * m, den, out=np.full(m.shape, np.nan), where=den > 0)
+
+
+def _percentiles(x: np.ndarray) -> list[float] | None:
+    alpha = (1 - CONFIDENCE) / 2 * 100
+    x = x[~np.isnan(x)]
+    return [float(v) for v in np.percentile(x, [alpha, 100 - alpha])] if len(x) else None
 
 
 def _replicates(tables: list[np.ndarray], samples: int, seed: int) -> list[np.ndarray]:
@@ -95,29 +102,29 @@ def intervals(ledger: Ledger, metrics: list[str], samples: int, seed: int) -> di
     tables = [ledger.units(m) for m in metrics]
     if samples <= 0 or not tables or tables[0].shape[1] < 2:
         return {m: None for m in metrics}
-    alpha = (1 - CONFIDENCE) / 2 * 100
     reps = _replicates(tables, samples, seed)
-    return {m: [float(x) for x in np.percentile(r, [alpha, 100 - alpha])] for m, r in zip(metrics, reps)}
+    return {m: _percentiles(r) for m, r in zip(metrics, reps)}
 
 
 def paired(a: Ledger, b: Ledger, metrics: list[str], samples: int, seed: int) -> dict[str, dict[str, Any]]:
     """Paired bootstrap of F1(A) - F1(B) over the same resampled units.
 
     The p-value is two-sided, from the bootstrap distribution shifted to the null
-    (Berg-Kirkpatrick et al. 2012): ``(1 + #{|d* - d| >= |d|}) / (samples + 1)``.
+    (Berg-Kirkpatrick et al. 2012): ``(1 + #{|d* - d| >= |d|}) / (samples + 1)``,
+    over the samples where both F1 are defined.
     """
     out: dict[str, dict[str, Any]] = {}
     tables = [t for m in metrics for t in (a.units(m), b.units(m))]
     reps = _replicates(tables, samples, seed) if samples > 0 and tables and tables[0].shape[1] >= 2 else None
-    alpha = (1 - CONFIDENCE) / 2 * 100
     for i, m in enumerate(metrics):
         fa, fb = a.total(m).f1, b.total(m).f1
         d = fa - fb
         entry: dict[str, Any] = {"a": fa, "b": fb, "difference": d, "ci": None, "p_value": None}
         if reps is not None:
             diffs = reps[2 * i] - reps[2 * i + 1]
-            entry["ci"] = [float(x) for x in np.percentile(diffs, [alpha, 100 - alpha])]
+            entry["ci"] = _percentiles(diffs)
+            diffs = diffs[~np.isnan(diffs)]
             extreme = int(np.sum(np.abs(diffs - d) >= abs(d)))
-            entry["p_value"] = (1 + extreme) / (samples + 1)
+            entry["p_value"] = (1 + extreme) / (len(diffs) + 1)
         out[m] = entry
     return out
