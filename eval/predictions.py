@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .. import schema
@@ -201,6 +202,28 @@ class DocPredictions:
     missing: int
 
 
+@lru_cache(maxsize=None)
+def _document_validator() -> Any:
+    """The predictions schema narrowed to its ``documentPrediction`` branch (clearer messages than the oneOf)."""
+    from jsonschema import Draft202012Validator
+
+    narrowed = {**schema.load("predictions"), "oneOf": [{"$ref": "#/$defs/documentPrediction"}]}
+    return Draft202012Validator(narrowed, registry=schema._registry())
+
+
+def _schema_problem(obj: Any) -> str | None:
+    """The most relevant schema error of a document line as ``POINTER: message``, or None."""
+    from jsonschema.exceptions import best_match
+
+    err = best_match(_document_validator().iter_errors(obj))
+    while err is not None and err.context:
+        err = best_match(err.context)
+    if err is None:
+        return None
+    pointer = "".join(f"/{p}" for p in err.absolute_path) or "/"
+    return f"{pointer}: {err.message}"
+
+
 def _sp(d: dict[str, Any] | None) -> Span | None:
     return None if d is None else Span(d["start"], d["end"], d["text"])
 
@@ -272,9 +295,9 @@ def read_documents(path: str, articles: list[Article], tagset: str = "wojood", m
         if isinstance(obj, dict) and "ner_tags" in obj:
             raise _fail(path, n, f"id {obj.get('id')!r}", "a token-level NER row; span-level tasks need one {\"document_id\": ..., \"entities\": [...]} object per article (or pass --task ner)")
         ident = f"document {obj.get('document_id')!r}" if isinstance(obj, dict) and isinstance(obj.get("document_id"), str) else None
-        incidents = schema_incidents("predictions", obj, path)
-        if incidents:
-            raise _fail(path, n, ident, f"{incidents[0].pointer or '/'}: {incidents[0].message}")
+        problem = _schema_problem(obj)
+        if problem:
+            raise _fail(path, n, ident, problem)
         doc_id = obj["document_id"]
         if doc_id not in index:
             raise _fail(path, n, ident, f"unknown document id: not an article of the gold split ({len(index)} articles)")
