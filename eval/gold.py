@@ -102,3 +102,9 @@ def load_ner_offsets(gold: str, split: str) -> tuple[list[str], list[str], list[
     """``ner`` row ids, document ids and token offsets (no tags): what a baseline may read."""
     ds = _load(gold, "ner", split, ["id", "document_id", "token_offsets"])
     return ds["id"], ds["document_id"], ds["token_offsets"]
+
+
+def load_ner_tokens(gold: str, split: str) -> tuple[list[str], list[list[str]]]:
+    """``ner`` row ids and tokens (no tags): what a model may read."""
+    ds = _load(gold, "ner", split, ["id", "tokens"])
+    return ds["id"], ds["tokens"]
