@@ -26,12 +26,20 @@ def _load(gold: str, config: str, split: str, columns: list[str]) -> Any:
     datasets.logging.set_verbosity_error()
     try:
         return datasets.load_dataset(gold, config, split=split, columns=columns)
+    except datasets.exceptions.DatasetsError as exc:
+        raise UserError(f"--gold {gold}: the data files disagree with the dataset card ({_short(exc)}); rebuild it with `akhbar build`") from None
     except ValueError as exc:
         if "split" in str(exc).lower():
             raise UserError(f"--gold {gold}: {exc}; choose one with --split") from None
         raise UserError(f"--gold {gold}: cannot load config {config!r}: {exc}") from None
     except (FileNotFoundError, OSError) as exc:
-        raise UserError(f"--gold {gold}: not a dataset folder or Hub id ({exc})") from None
+        raise UserError(f"--gold {gold}: not a dataset folder or Hub id ({_short(exc)})") from None
+
+
+def _short(exc: Exception) -> str:
+    """The first clause of a datasets error (some list every supported file extension)."""
+    text = str(exc).split(" with any supported extension")[0].split("\n")[0]
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @dataclass(frozen=True)

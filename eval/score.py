@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,14 +20,14 @@ from ..dataset.model import Article
 from ..errors import UserError
 from ..schema import SCHEMA_VERSION
 from . import bootstrap as bs
-from . import events as ev
 from . import gold as gd
 from . import ner
 from . import predictions as pr
-from . import quotes as qt
-from . import spans as sp
 from . import tags as tg
 from .prf import merge
+
+if TYPE_CHECKING:
+    from . import spans as sp
 
 TASKS = ("ner", "entities", "events", "quotes")
 MATCHES = ("offsets", "text")
@@ -122,6 +122,8 @@ def _units(articles: list[Article]) -> tuple[bs.Ledger, dict[str, Callable[[int]
 
 
 def _mentions(items: Any, tagset: str, unit: Callable[[int], int]) -> list[sp.Mention]:
+    from . import spans as sp
+
     out = []
     for m in items:
         t = tg.map_type(m.type, tagset)
@@ -132,6 +134,10 @@ def _mentions(items: Any, tagset: str, unit: Callable[[int], int]) -> list[sp.Me
 
 
 def _documents(path: str, task: str, opts: Options) -> Evaluation:
+    from . import events as ev  # these use scipy: imported only for the span-level tasks
+    from . import quotes as qt
+    from . import spans as sp
+
     articles = gd.load_documents(opts.gold, opts.split)
     if not articles:
         raise UserError(f"--gold {opts.gold}: split {opts.split!r} has no documents")
@@ -170,6 +176,8 @@ def _documents(path: str, task: str, opts: Options) -> Evaluation:
 
 def _entities_doc(a: Article, p: pr.DocPrediction, u: Callable[[int], int], opts: Options, ledger: bs.Ledger,
                   errors: list[dict[str, Any]]) -> dict[str, Any]:
+    from . import spans as sp
+
     gold = _mentions(a.layers.entities, opts.tagset, u)
     pred = _mentions(p.entities, opts.tagset, u)
     if opts.match == "text":
@@ -197,6 +205,8 @@ def _entities_doc(a: Article, p: pr.DocPrediction, u: Callable[[int], int], opts
 
 
 def _entities_report(total: dict[str, Any], opts: Options) -> dict[str, Any]:
+    from . import spans as sp
+
     if opts.match == "text":
         return {"match": "text", "text": total["text"].to_dict(),
                 "per_type": {t: {"text": v.to_dict()} for t, v in total["per_type"].items()}}
