@@ -13,7 +13,7 @@ from ..schema import SCHEMA_VERSION
 from . import gold as gd
 from . import tags as tg
 
-GOLD_HELP = "gold data: a dataset folder or Hugging Face Hub id, loaded with datasets.load_dataset (default: the packaged dataset/ folder)"
+GOLD_HELP = "gold data: a dataset folder or Hugging Face Hub id, loaded with datasets.load_dataset (default: akhbar.dataset, the dataset/ folder packaged with akhbar)"
 
 
 def _options(args: argparse.Namespace, errors: bool = False) -> Any:
@@ -158,7 +158,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Run a token-classification model (needs the [models] extra: transformers, torch) over the ner config, "
                                    "label each token with its first sub-word's prediction, map the model's id2label names onto the tagset, and write predictions for akhbar eval.")
     p.add_argument("--model", required=True, metavar="HF_ID_OR_PATH", help="model folder or Hub id")
-    p.add_argument("--gold", default=gd.DEFAULT_GOLD, metavar="PATH_OR_HUB_ID", help="dataset to tag (default: the packaged dataset/ folder)")
+    p.add_argument("--gold", default=gd.DEFAULT_GOLD, metavar="PATH_OR_HUB_ID", help="dataset to tag (default: akhbar.dataset, the packaged dataset/ folder)")
     p.add_argument("--split", default="test", help="split (default: test)")
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="sentences per batch (default: 16)")
     p.add_argument("--tagset", choices=tg.TAGSETS, default="wojood", help="tagset the model's labels are mapped onto (default: wojood)")

@@ -16,7 +16,13 @@ from ..dataset import PATH
 from ..dataset.model import Argument, Article, Cluster, Entity, Event, Layers, Quote, Ref, Sentence, Span
 from ..errors import UserError
 
-DEFAULT_GOLD = str(PATH)
+#: The name that stands for the dataset packaged with akhbar (its ``dataset/`` folder).
+DEFAULT_GOLD = "akhbar.dataset"
+
+
+def resolve(gold: str) -> str:
+    """What ``datasets.load_dataset`` gets for ``--gold``: the packaged folder for the default name."""
+    return str(PATH) if gold == DEFAULT_GOLD else gold
 
 
 def _load(gold: str, config: str, split: str, columns: list[str]) -> Any:
@@ -25,7 +31,7 @@ def _load(gold: str, config: str, split: str, columns: list[str]) -> Any:
     datasets.disable_progress_bars()
     datasets.logging.set_verbosity_error()
     try:
-        return datasets.load_dataset(gold, config, split=split, columns=columns)
+        return datasets.load_dataset(resolve(gold), config, split=split, columns=columns)
     except datasets.exceptions.DatasetsError as exc:
         raise UserError(f"--gold {gold}: the data files disagree with the dataset card ({_short(exc)}); rebuild it with `akhbar build`") from None
     except ValueError as exc:
