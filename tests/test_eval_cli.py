@@ -374,3 +374,37 @@ def test_no_traceback_from_the_installed_command(gold, tmp_path):
     f.write_text("{not json\n", encoding="utf-8")
     p = subprocess.run([sys.executable, "-m", "akhbar", "eval", str(f), "--gold", str(gold)], capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+
+
+def test_duplicate_ids_are_refused(gold, gold_files, tmp_path, capsys):
+    lines = gold_files["ner"].read_text(encoding="utf-8").splitlines()
+    f = tmp_path / "dup.jsonl"
+    f.write_text("\n".join(lines + [lines[0]]) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "eval", str(f), "--gold", str(gold))
+    assert code == 2 and f"line {len(lines) + 1}" in err and "duplicate id (first on line 1)" in err
+
+
+def test_entity_errors_file(gold, gold_files, tmp_path, capsys):
+    lines = _doc_lines(gold_files, "entities")
+    ents = lines[0]["entities"]
+    dropped, retyped = ents[0], dict(ents[1], type="LOC" if ents[1]["type"] != "LOC" else "GPE")
+    lines[0]["entities"] = [retyped] + ents[2:]
+    f, e = tmp_path / "p.jsonl", tmp_path / "errors.json"
+    f.write_text(json.dumps(lines[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "eval", str(f), "--gold", str(gold), "--errors", str(e), "--json", "-")
+    report = json.loads(out)
+    n = len(ents)
+    assert code == 0 and report["entities"]["schemas"]["strict"]["matched"] == n - 2
+    assert report["entities"]["schemas"]["exact"]["matched"] == n - 1
+    got = {(x["kind"], x["text"], x["type"], x["other_type"]) for x in json.loads(e.read_text(encoding="utf-8"))["errors"]}
+    assert got == {("FN", dropped["text"], dropped["type"], None), ("FN", ents[1]["text"], ents[1]["type"], retyped["type"]),
+                   ("FP", retyped["text"], retyped["type"], ents[1]["type"])}
+
+
+def test_results_script_regenerates_every_baseline(gold, tmp_path):
+    from akhbar.eval import results
+
+    assert results.main(["--gold", str(gold), "--out", str(tmp_path)]) == 0
+    for name in ("ner", "entities", "events", "quotes"):
+        report = json.loads((tmp_path / f"baseline-{name}.json").read_text(encoding="utf-8"))
+        assert report["task"] == name and not list(validator("report").iter_errors(report))
