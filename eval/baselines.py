@@ -31,7 +31,7 @@ from importlib import resources
 from typing import Any
 
 from .. import schema
-from ..dataset.model import Article, Span
+from ..dataset.model import Article
 from ..dataset.text import TOKEN_RE, is_punct
 from .gold import load_ner_offsets, load_texts
 from .normalize import normalize

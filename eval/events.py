@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dataset.model import Article
 from .bootstrap import Ledger
-from .prf import PRF, ratio, score_keyed
+from .prf import ratio, score_keyed
 from .predictions import PredEvent
 
 METRICS = ("tri_i", "tri_c", "arg_i", "arg_c", "arg_i_attached", "arg_c_attached")

@@ -125,16 +125,16 @@ def score(row_ids: list[str], document_ids: list[str], y_true: list[list[str]], 
     ledger = Ledger(row_ids, doc_of, list(doc_index))
     gold_chunks, pred_chunks = {}, {}
     reports = seqeval_reports(y_true, y_pred)
+    nrows = len(row_ids)
+
+    def per_row(tok: np.ndarray) -> np.ndarray:
+        return np.bincount(np.searchsorted(offsets, tok, side="right") - 1, minlength=nrows).astype(np.float64)
+
     for mode in MODES:
         g = gold_chunks[mode] = chunks(gold_ids, starts, vocab, strict=mode == "strict")
         p = pred_chunks[mode] = chunks(pred_ids, starts, vocab, strict=mode == "strict")
         gk, pk = g.keys(n, ntypes), p.keys(n, ntypes)
         hit = np.isin(pk, gk, assume_unique=True)
-        nrows = len(row_ids)
-
-        def per_row(tok: np.ndarray) -> np.ndarray:
-            return np.bincount(np.searchsorted(offsets, tok, side="right") - 1, minlength=nrows).astype(np.float64)
-
         ledger.set(f"ner.{mode}", per_row(p.start[hit]), per_row(p.start), per_row(g.start))
         _check_against_seqeval(mode, ledger, reports[mode])
     return NerResult(reports, ledger, gold_chunks, pred_chunks, offsets, vocab)
