@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dataset.model import Article
 from .bootstrap import Ledger
-from .prf import ratio, score_keyed
+from .prf import layer_report, score_keyed
 from .predictions import PredEvent
 
 METRICS = ("tri_i", "tri_c", "arg_i", "arg_c", "arg_i_attached", "arg_c_attached")
@@ -66,7 +66,4 @@ def score_document(pred: Sequence[PredEvent], gold: Sequence[PredEvent], unit_of
 
 
 def report(total: dict[str, Any]) -> dict[str, Any]:
-    n, k = total["realis"]
-    return {**{m: total[m].to_dict() for m in METRICS},
-            "realis": {"matched_triggers": n, "correct": k, "accuracy": ratio(k, n)},
-            "per_type": {t: {m: s.to_dict() for m, s in v.items()} for t, v in total["per_type"].items()}}
+    return layer_report(total, METRICS, "realis", "realis", "matched_triggers")

@@ -7,7 +7,7 @@ recall ``matched / gold``; a ratio with a zero denominator is 0.0, as in seqeval
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Hashable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,3 +89,11 @@ def merge(a: Any, b: Any) -> Any:
     if isinstance(a, tuple) and not hasattr(a, "_fields") and not isinstance(a, PRF):
         return tuple(x + y for x, y in zip(a, b))
     return a + b
+
+
+def layer_report(total: dict[str, Any], metrics: Sequence[str], accuracy: str, name: str, count: str) -> dict[str, Any]:
+    """A task's report section: its metrics, one accuracy from ``total[accuracy] = (count, correct)``, and per type."""
+    n, k = total[accuracy]
+    return {**{m: total[m].to_dict() for m in metrics},
+            name: {count: n, "correct": k, "accuracy": ratio(k, n)},
+            "per_type": {t: {m: s.to_dict() for m, s in v.items()} for t, v in total["per_type"].items()}}

@@ -27,7 +27,7 @@ from ..dataset.model import Article, Span
 from ..dataset.text import TOKEN_RE, LETTER_RE
 from .bootstrap import Ledger
 from .predictions import PredQuote
-from .prf import PRF, ratio, score_keyed
+from .prf import PRF, layer_report, score_keyed
 
 METRICS = ("content_exact", "content_tokens", "cue", "source")
 
@@ -125,7 +125,4 @@ def score_document(text: str, pred: Sequence[PredQuote], gold: Sequence[GoldQuot
 
 
 def report(total: dict[str, Any]) -> dict[str, Any]:
-    n, k = total["type"]
-    return {**{m: total[m].to_dict() for m in METRICS},
-            "type_accuracy": {"paired_quotes": n, "correct": k, "accuracy": ratio(k, n)},
-            "per_type": {t: {m: s.to_dict() for m, s in v.items()} for t, v in total["per_type"].items()}}
+    return layer_report(total, METRICS, "type", "type_accuracy", "paired_quotes")
