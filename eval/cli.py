@@ -137,7 +137,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("compare", help="paired bootstrap comparison of two systems",
-                       description="Score two predictions files on the same gold data and resample the same units for both: F1 difference A - B, its 95%% interval and a two-sided p-value per headline metric.")
+                       description="Score two predictions files on the same gold data and resample the same units for both: F1 difference A - B, its 95 % interval and a two-sided p-value per headline metric.")
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
     _common(p)
