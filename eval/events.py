@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dataset.model import Article
 from .bootstrap import Ledger
-from .prf import layer_report, score_keyed
+from .prf import Accuracy, layer_report, score_keyed
 from .predictions import PredEvent
 
 METRICS = ("tri_i", "tri_c", "arg_i", "arg_c", "arg_i_attached", "arg_c_attached")
@@ -61,7 +61,7 @@ def score_document(pred: Sequence[PredEvent], gold: Sequence[PredEvent], unit_of
     for e in gold:
         realis[(e.trigger.start, e.trigger.end, e.type)].add(e.realis)
     matched = {(e.trigger.start, e.trigger.end, e.type): e.realis for e in pred if (e.trigger.start, e.trigger.end, e.type) in realis}
-    out["realis"] = (len(matched), sum(1 for k, r in matched.items() if r in realis[k]))
+    out["realis"] = Accuracy(len(matched), sum(1 for k, r in matched.items() if r in realis[k]))
     return out
 
 

@@ -54,6 +54,20 @@ class PRF:
                 "matched": m, "predicted": self.predicted, "gold": self.gold}
 
 
+@dataclass(frozen=True)
+class Accuracy:
+    """How many items were judged (``count``) and how many were right (mergeable)."""
+
+    count: int = 0
+    correct: int = 0
+
+    def __add__(self, other: Accuracy) -> Accuracy:
+        return Accuracy(self.count + other.count, self.correct + other.correct)
+
+    def to_dict(self, count_name: str) -> dict[str, Any]:
+        return {count_name: self.count, "correct": self.correct, "accuracy": ratio(self.correct, self.count)}
+
+
 def total(scores: Iterable[PRF]) -> PRF:
     out = PRF()
     for s in scores:
@@ -79,21 +93,18 @@ def score_keyed(predicted: dict[Hashable, int], gold: dict[Hashable, int], ledge
 
 
 def merge(a: Any, b: Any) -> Any:
-    """Add two nested results: dicts key by key, counts (PRF, numbers, tuples of numbers) by value."""
+    """Add two nested results: dicts key by key, counts (PRF, Accuracy, Outcomes, numbers) with ``+``."""
     if a is None:
         return b
     if b is None:
         return a
     if isinstance(a, dict):
         return {k: merge(a.get(k), b.get(k)) for k in sorted(set(a) | set(b))}
-    if isinstance(a, tuple) and not hasattr(a, "_fields") and not isinstance(a, PRF):
-        return tuple(x + y for x, y in zip(a, b))
     return a + b
 
 
 def layer_report(total: dict[str, Any], metrics: Sequence[str], accuracy: str, name: str, count: str) -> dict[str, Any]:
-    """A task's report section: its metrics, one accuracy from ``total[accuracy] = (count, correct)``, and per type."""
-    n, k = total[accuracy]
+    """A task's report section: its metrics, the :class:`Accuracy` ``total[accuracy]``, and per type."""
     return {**{m: total[m].to_dict() for m in metrics},
-            name: {count: n, "correct": k, "accuracy": ratio(k, n)},
+            name: total[accuracy].to_dict(count),
             "per_type": {t: {m: s.to_dict() for m, s in v.items()} for t, v in total["per_type"].items()}}

@@ -27,7 +27,7 @@ from ..dataset.model import Article, Span
 from ..dataset.text import TOKEN_RE, LETTER_RE
 from .bootstrap import Ledger
 from .predictions import PredQuote
-from .prf import PRF, layer_report, score_keyed
+from .prf import PRF, Accuracy, layer_report, score_keyed
 
 METRICS = ("content_exact", "content_tokens", "cue", "source")
 
@@ -120,7 +120,7 @@ def score_document(text: str, pred: Sequence[PredQuote], gold: Sequence[GoldQuot
         per_type[t] = _metrics(text, sub_p, sub_g, sub_pairs, unit_of, None)  # type: ignore[index]
     out["per_type"] = per_type
     typed = [(i, j) for i, j in pairs if pred[i].type is not None]
-    out["type"] = (len(typed), sum(1 for i, j in typed if pred[i].type == gold[j].quote.type))
+    out["type"] = Accuracy(len(typed), sum(1 for i, j in typed if pred[i].type == gold[j].quote.type))
     return out
 
 

@@ -194,7 +194,7 @@ def _entities_doc(a: Article, p: pr.DocPrediction, u: Callable[[int], int], opts
     if opts.errors:
         pairs = sp.overlapping_pairs(pred, gold)
         matched = sp.match("strict", a.text, pred, gold, opts.clitics, pairs)
-        mp, mg = {i for i, _, _ in matched}, {j for _, j, _ in matched}
+        mp, mg = {m.pred for m in matched}, {m.gold for m in matched}
         same = {(i, j) for i, j in pairs if sp.same_bounds(a.text, pred[i], gold[j], opts.clitics)}
         for kind, items, used, side in (("FP", pred, mp, 0), ("FN", gold, mg, 1)):
             for k, m in enumerate(items):

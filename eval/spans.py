@@ -31,7 +31,7 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -42,6 +42,14 @@ from .normalize import normalize
 from .prf import PRF
 
 SCHEMAS = ("strict", "exact", "partial", "type")
+
+
+class Pair(NamedTuple):
+    """A matched (prediction index, gold index) and the credit it earns."""
+
+    pred: int
+    gold: int
+    credit: float
 MAX_CLITICS = 3
 
 
@@ -117,35 +125,35 @@ def overlapping_pairs(pred: Sequence[Mention], gold: Sequence[Mention]) -> list[
 
 
 def match(schema: str, text: str, pred: Sequence[Mention], gold: Sequence[Mention], clitics: bool,
-          pairs: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+          pairs: list[tuple[int, int]]) -> list[Pair]:
     """Optimal one-to-one matching maximising the schema's total credit: (pred, gold, credit)."""
-    scored = [(i, j, credit(schema, text, pred[i], gold[j], clitics)) for i, j in pairs]
-    scored = [x for x in scored if x[2] > 0]
+    scored = [Pair(i, j, credit(schema, text, pred[i], gold[j], clitics)) for i, j in pairs]
+    scored = [x for x in scored if x.credit > 0]
     if not scored:
         return []
-    rows = sorted({i for i, _, _ in scored})
-    cols = sorted({j for _, j, _ in scored})
+    rows = sorted({x.pred for x in scored})
+    cols = sorted({x.gold for x in scored})
     ri, ci = {v: k for k, v in enumerate(rows)}, {v: k for k, v in enumerate(cols)}
     w = np.zeros((len(rows), len(cols)))
-    for i, j, c in scored:
-        w[ri[i], ci[j]] = c
+    for x in scored:
+        w[ri[x.pred], ci[x.gold]] = x.credit
     r, c = linear_sum_assignment(w, maximize=True)
-    return [(rows[a], cols[b], float(w[a, b])) for a, b in zip(r, c) if w[a, b] > 0]
+    return [Pair(rows[a], cols[b], float(w[a, b])) for a, b in zip(r, c) if w[a, b] > 0]
 
 
-def outcomes(matches: list[tuple[int, int, float]], pred: Sequence[Mention], gold: Sequence[Mention],
+def outcomes(matches: list[Pair], pred: Sequence[Mention], gold: Sequence[Mention],
              pairs: list[tuple[int, int]]) -> Outcomes:
-    used_p = {i for i, _, _ in matches}
-    used_g = {j for _, j, _ in matches}
+    used_p = {m.pred for m in matches}
+    used_g = {m.gold for m in matches}
     incorrect = 0
     for i, j in sorted(pairs, key=lambda ij: (-(min(pred[ij[0]].end, gold[ij[1]].end) - max(pred[ij[0]].start, gold[ij[1]].start)), ij)):
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
             incorrect += 1
-    cor = sum(1 for _, _, c in matches if c == 1.0)
+    cor = sum(1 for m in matches if m.credit == 1.0)
     par = len(matches) - cor
-    return Outcomes(sum(c for _, _, c in matches), len(pred), len(gold), cor, incorrect, par,
+    return Outcomes(sum(m.credit for m in matches), len(pred), len(gold), cor, incorrect, par,
                     len(gold) - len(used_g), len(pred) - len(used_p))
 
 
@@ -159,8 +167,8 @@ def score_document(text: str, pred: Sequence[Mention], gold: Sequence[Mention], 
         out[schema] = outcomes(m, pred, gold, pairs)
         if ledger is not None:
             metric = f"{prefix}.{schema}"
-            for _, j, c in m:
-                ledger.add(metric, gold[j].unit, matched=c)
+            for pair in m:
+                ledger.add(metric, gold[pair.gold].unit, matched=pair.credit)
             for p in pred:
                 ledger.add(metric, p.unit, predicted=1)
             for g in gold:

@@ -12,7 +12,7 @@ from akhbar.eval import quotes as qt
 from akhbar.eval import spans as sp
 from akhbar.eval.normalize import normalize
 from akhbar.eval.predictions import PredArgument, PredEvent, PredQuote
-from akhbar.eval.prf import PRF, merge
+from akhbar.eval.prf import PRF, Accuracy, merge
 
 from conftest import FIXTURES
 
@@ -107,7 +107,7 @@ def test_event_metrics_by_hand():
     got = {m: (r[m].matched, r[m].predicted, r[m].gold) for m in ev.METRICS}
     assert got == {"tri_i": (1, 3, 1), "tri_c": (1, 3, 1), "arg_i": (2, 3, 2), "arg_c": (2, 4, 2),
                    "arg_i_attached": (2, 4, 2), "arg_c_attached": (1, 4, 2)}
-    assert r["realis"] == (1, 0)
+    assert r["realis"] == Accuracy(1, 0)
     assert r["per_type"]["Life:Die"]["tri_c"] == PRF(0, 1, 0)
     report = ev.report(merge(None, r))
     assert report["arg_c_attached"]["precision"] == 0.25 and report["arg_c_attached"]["recall"] == 0.5
@@ -135,7 +135,7 @@ def test_quote_metrics_by_hand():
     r = qt.score_document(text, pred, qt.gold_quotes(article), lambda off: 0, None)
     got = {m: (r[m].matched, r[m].predicted, r[m].gold) for m in qt.METRICS}
     assert got == {"content_exact": (1, 2, 2), "content_tokens": (6, 6, 7), "cue": (1, 2, 2), "source": (2, 2, 2)}
-    assert r["type"] == (1, 0)
+    assert r["type"] == Accuracy(1, 0)
     assert r["per_type"]["INDIRECT"]["content_exact"] == PRF(0, 1, 2)  # the untyped prediction takes its pair's type
     assert r["per_type"]["DIRECT"]["content_exact"] == PRF(0, 1, 0)  # no DIRECT gold quote
 
