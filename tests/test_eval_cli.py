@@ -408,3 +408,14 @@ def test_results_script_regenerates_every_baseline(gold, tmp_path):
     for name in ("ner", "entities", "events", "quotes"):
         report = json.loads((tmp_path / f"baseline-{name}.json").read_text(encoding="utf-8"))
         assert report["task"] == name and not list(validator("report").iter_errors(report))
+
+
+def test_missing_document(gold, tmp_path, capsys):
+    f = tmp_path / "empty.jsonl"
+    f.write_text("", encoding="utf-8")
+    out_json = tmp_path / "r.json"
+    code, _, err = run(capsys, "eval", str(f), "--gold", str(gold), "--task", "events", "--json", str(out_json))
+    assert code == 2 and f"document '{SEED_ID}': missing prediction (1 of 1 articles missing)" in err and not out_json.exists()
+    code, out, _ = run(capsys, "eval", str(f), "--gold", str(gold), "--task", "events", "--allow-missing", "--json", "-")
+    report = json.loads(out)
+    assert code == 0 and report["predictions"]["missing"] == 1 and report["headline"]["events.tri_c"]["recall"] == 0.0
