@@ -32,7 +32,7 @@ def _optional_modules() -> list:
     import importlib
 
     out = []
-    for name in ("akhbar.dataset.audit", "akhbar.eval.cli", "akhbar.dataset.publish"):
+    for name in ("akhbar.dataset.audit", "akhbar.eval.cli", "akhbar.eval.agreement", "akhbar.dataset.publish"):
         try:
             out.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:

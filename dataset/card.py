@@ -56,7 +56,7 @@ def metadata(result: BuildResult, feats: dict[str, datasets.Features]) -> dict[s
         "license_details": "Annotations: CC BY 4.0. Article text: rights remain with the original publisher; redistributed verbatim for non-commercial research.",
         "pretty_name": "Akhbar",
         "multilinguality": ["monolingual"],
-        "annotations_creators": ["expert-generated"],
+        "annotations_creators": ["machine-generated"],  # AI annotator agents; see RAI annotatorDemographics
         "language_creators": ["found"],
         "source_datasets": ["original"],
         "size_categories": [_size_category(biggest)],
@@ -90,6 +90,7 @@ def datasheet_summary(result: BuildResult) -> str:
         + "(" + ", ".join(f"{sum(st[layer].values())} {layer}" for layer in ("entities", "events", "quotes")) + ").",
         "**Source**: Modern Standard Arabic newswire. " + str(RAI["dataCollection"]),
         "**Annotation**: " + " ".join(RAI["dataAnnotationProtocol"]),
+        "**Annotators**: " + " ".join(RAI["annotatorDemographics"]),
         "**Known biases**: " + " ".join(RAI["dataBiases"]),
         "**Limitations**: " + " ".join(RAI["dataLimitations"]),
         "**Uses**: " + " ".join(RAI["dataUseCases"]),

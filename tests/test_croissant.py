@@ -62,7 +62,12 @@ def test_croissant_carries_the_rai_answers_and_the_collection_timeframe(annotate
 
 def test_croissant_mentions_the_agreement_study_once_it_exists(annotated):
     (annotated / "annotations" / "passes").mkdir()
-    (annotated / "annotations" / "passes" / "agreement.json").write_text("{}", encoding="utf-8")
+    shutil.copy(REPO / "annotations" / "passes" / "agreement.json", annotated / "annotations" / "passes" / "agreement.json")
     build(annotated)
     doc = json.loads((annotated / "dataset" / "croissant.json").read_text(encoding="utf-8"))
-    assert "annotations/passes/agreement.json" in doc["rai:dataAnnotationAnalysis"][0]
+    study = json.loads((REPO / "annotations" / "passes" / "agreement.json").read_text(encoding="utf-8"))
+    analysis = doc["rai:dataAnnotationAnalysis"]
+    assert len(analysis) == len(study["pairs"]) + 2 and "upper bound" in analysis[-1]
+    first = study["pairs"][0]
+    assert f"entity strict F1 {first['entities']['strict']['f1']:.3f}" in analysis[1]
+    assert f"{len(study['passes'])} independent passes" in doc["rai:annotationsPerItem"]

@@ -66,3 +66,18 @@ def test_gold_and_passes_are_valid_and_audit_clean():
     assert incidents == [] and [a.id for a in articles] == [SEED_ID] * 4
     open_hits, waived = audit(REPO, [])
     assert open_hits == [] and len(waived) == 3
+
+
+def test_committed_baseline_results_are_reproducible(tmp_path):
+    """The leaderboard's numbers: `python -m akhbar.eval.results` regenerates them from the data."""
+    import json
+
+    from akhbar.eval import results
+
+    assert results.main(["--out", str(tmp_path)]) == 0
+    committed = sorted((REPO / "eval" / "results").glob("*.json"))
+    assert [p.name for p in committed] == sorted(p.name for p in tmp_path.glob("*.json"))
+    for path in committed:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        new = json.loads((tmp_path / path.name).read_text(encoding="utf-8"))
+        assert new["headline"] == old["headline"] and new[new["task"]] == old[old["task"]], path.name

@@ -7,7 +7,6 @@ readers here take what they recognise, and say plainly what they skip.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from akhbar import schema
 
 RESULTS = "eval/results"
 AGREEMENT = "annotations/passes/agreement.json"
-METRICS = ("precision", "recall", "f1")
 
 
 @dataclass(frozen=True)
@@ -30,60 +28,31 @@ class Score:
         return f"{self.value:.4f}{ci}"
 
 
-def _number(x: Any) -> float | None:
-    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) else None
-
-
-def _interval(x: Any) -> tuple[float, float] | None:
-    """``[lo, hi]``, ``{"low": .., "high": ..}`` (or ``lo``/``hi``, ``lower``/``upper``)."""
-    if isinstance(x, (list, tuple)) and len(x) == 2 and all(_number(v) is not None for v in x):
-        return float(x[0]), float(x[1])
-    if isinstance(x, dict):
-        for lo, hi in (("low", "high"), ("lo", "hi"), ("lower", "upper"), ("ci_low", "ci_high")):
-            if _number(x.get(lo)) is not None and _number(x.get(hi)) is not None:
-                return float(x[lo]), float(x[hi])
-    return None
-
-
-def score(block: dict[str, Any], metric: str) -> Score | None:
-    """A metric of a score block: a number, or ``{"value"|"score"|"mean": x, "ci": [lo, hi]}``; a sibling
-    ``<metric>_ci`` or ``ci: {<metric>: [lo, hi]}`` gives the confidence interval."""
-    raw = block.get(metric)
-    value = _number(raw)
-    ci = None
-    if isinstance(raw, dict):
-        value = next((_number(raw[k]) for k in ("value", "score", "mean", "estimate") if _number(raw.get(k)) is not None), None)
-        ci = _interval(raw.get("ci")) or _interval(raw.get("interval")) or _interval(raw)
-    if value is None:
-        return None
-    cis = block.get("ci") if isinstance(block.get("ci"), dict) else {}
-    ci = ci or _interval(block.get(f"{metric}_ci")) or _interval(cis.get(metric))
-    return Score(value, *ci) if ci else Score(value)
-
-
-def headline(block: Any) -> dict[str, Score] | None:
-    """P/R/F1 of a task block: at its top level, or in ``overall``/``micro``/``strict``/``scores``."""
-    if not isinstance(block, dict):
-        return None
-    for candidate in (block, *(block.get(k) for k in ("overall", "micro", "micro avg", "strict", "scores", "total"))):
-        if isinstance(candidate, dict):
-            found = {m: s for m in METRICS if (s := score(candidate, m)) is not None}
-            if "f1" in found:
-                return found
-    return None
-
-
 @dataclass(frozen=True)
 class Entry:
     file: str
     system: str
     task: str
     benchmark_version: str
-    scores: dict[str, Score]
+    #: headline metric -> (precision, recall, F1 with its interval), in report order
+    scores: dict[str, tuple[float, float, Score]]
+
+
+def _entry(rel: str, system: str, doc: dict[str, Any]) -> Entry | None:
+    scores = {}
+    for metric, block in (doc.get("headline") or {}).items():
+        ci = block.get("ci") or [None, None]
+        if isinstance(block.get("f1"), (int, float)):
+            scores[metric] = (block["precision"], block["recall"], Score(block["f1"], ci[0], ci[1]))
+    return Entry(rel, system, doc["task"], str(doc["benchmark_version"]), scores) if scores else None
 
 
 def load_results(root: Path) -> tuple[list[tuple[str, dict[str, Any]]], list[Entry], list[str]]:
-    """(reports as (path, JSON)), leaderboard entries, and one line per file skipped with the reason."""
+    """(reports as (path, JSON)), leaderboard entries, and one line per file skipped with the reason.
+
+    A result file is an ``akhbar eval --json`` report named ``eval/results/SYSTEM.json``; its
+    ``headline`` block (P/R/F1 and 95 % interval per headline metric) fills the table.
+    """
     reports, entries, skipped = [], [], []
     validator = schema.validator("report")
     for path in sorted((root / RESULTS).glob("*.json")):
@@ -98,28 +67,33 @@ def load_results(root: Path) -> tuple[list[tuple[str, dict[str, Any]]], list[Ent
             skipped.append(f"`{rel}`: does not match the report schema at `{errors[0].json_path}`: {errors[0].message}")
             continue
         reports.append((rel, doc))
-        task = doc["task"]
-        scores = headline(doc.get(task))
-        if scores is None:
-            skipped.append(f"`{rel}`: no F1 found in its `{task}` block")
+        entry = _entry(rel, path.stem, doc)
+        if entry is None:
+            skipped.append(f"`{rel}`: no headline F1 in the report")
             continue
-        system = next((str(doc[k]) for k in ("system", "name", "model") if isinstance(doc.get(k), (str, int, float))), path.stem)
-        entries.append(Entry(rel, system, task, str(doc["benchmark_version"]), scores))
+        entries.append(entry)
     return reports, entries, skipped
 
 
 def leaderboard(entries: list[Entry], skipped: list[str]) -> str:
-    """One table per task, best F1 first, with the confidence intervals the reports carry."""
+    """One table per task, ranked by the first headline metric's F1, every headline metric with its interval."""
     if not entries:
         out = "No result has been committed yet: the tables appear here once `eval/results/*.json` files exist.\n\n"
     else:
         out = ""
     for task in sorted({e.task for e in entries}):
-        rows = sorted((e for e in entries if e.task == task), key=lambda e: (-e.scores["f1"].value, e.system))
-        out += f"## {task}\n\n| rank | system | precision | recall | F1 [95% CI] | benchmark | report |\n|--:|---|--:|--:|--:|---|---|\n"
+        rows = [e for e in entries if e.task == task]
+        metrics = list(rows[0].scores)
+        first = metrics[0]
+        rows.sort(key=lambda e: (-e.scores[first][2].value if first in e.scores else 1, e.system))
+        names = [m.split(".", 1)[-1] for m in metrics]
+        out += f"## {task}\n\nRanked by `{first}` F1. P and R are those of `{first}`; every F1 is followed by its 95 % bootstrap interval.\n\n"
+        out += f"| rank | system | P | R | " + " | ".join(f"{n} F1 [95% CI]" for n in names) + " | benchmark | report |\n"
+        out += "|--:|---|--:|--:|" + "--:|" * len(names) + "---|---|\n"
         for i, e in enumerate(rows, 1):
-            cells = [str(e.scores[m]) if m in e.scores else "–" for m in METRICS]
-            out += f"| {i} | {e.system} | {' | '.join(cells)} | {e.benchmark_version} | `{e.file}` |\n"
+            p, r = (f"{x:.4f}" for x in e.scores[first][:2]) if first in e.scores else ("–", "–")
+            cells = [str(e.scores[m][2]) if m in e.scores else "–" for m in metrics]
+            out += f"| {i} | {e.system} | {p} | {r} | {' | '.join(cells)} | {e.benchmark_version} | `{e.file}` |\n"
         out += "\n"
     if skipped:
         out += "Result files not shown:\n\n" + "".join(f"- {s}\n" for s in skipped) + "\n"
@@ -136,21 +110,28 @@ def load_agreement(root: Path) -> tuple[str, Any] | None:
         raise ValueError(f"{AGREEMENT}: not valid JSON: {exc}") from None
 
 
-def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(obj, dict):
-        return [kv for k, v in obj.items() for kv in _flatten(v, f"{prefix}.{k}" if prefix else str(k))]
-    if isinstance(obj, list) and all(not isinstance(v, (dict, list)) for v in obj):
-        return [(prefix, ", ".join(str(v) for v in obj))]
-    if isinstance(obj, list):
-        return [kv for i, v in enumerate(obj) for kv in _flatten(v, f"{prefix}[{i}]")]
-    return [(prefix, obj)]
-
-
 def agreement(found: tuple[str, Any] | None) -> str:
-    """The agreement study's figures as a table of every value in the file, or a plain statement of its absence."""
+    """The agreement study (``akhbar agreement --json``): passes, the table, the adjudication summary."""
     if found is None:
         return ("**The inter-annotator agreement study has not been run yet.** Its figures will appear here, "
-                f"generated from `{AGREEMENT}`, once the annotation team has made the second pass.\n")
+                f"generated from `{AGREEMENT}` (written by `akhbar agreement --json {AGREEMENT}`).\n")
+    from akhbar.eval.agreement import table
+
     path, doc = found
-    rows = "\n".join(f"| `{k}` | {f'{v:.4f}' if isinstance(v, float) else v} |" for k, v in _flatten(doc))
-    return f"Figures read from `{path}` at build time:\n\n| measure | value |\n|---|--:|\n{rows}\n"
+    passes = "".join(f"- **{name}**: {what}\n" for name, what in doc["passes"].items())
+    from akhbar.dataset.croissant import agreement_summary
+
+    out = (f"Figures read from `{path}` (reproduce them with `akhbar agreement`), over "
+           f"{len(doc['articles'])} article(s). The passes:\n\n{passes}\n"
+           f"Each pair is scored with `akhbar eval` (one pass as gold, the other as predictions); F1 with its "
+           f"95 % bootstrap interval over sentences ({doc['bootstrap']['samples']} resamples).\n\n{table(doc)}\n"
+           f"**How to read it.** {agreement_summary(doc)[-1]} Pass C, made from the general rules without the "
+           f"article's examples, is the more informative comparison.\n\n")
+    adj = doc.get("adjudication")
+    if adj:
+        rules = ", ".join(adj["rules_added"]) or "none"
+        out += (f"**Adjudication** (`{adj['file']}`): {adj['entries']} logged item(s) "
+                f"({', '.join(f'{k}: {v}' for k, v in adj['by_layer'].items())}); guideline rules added: {rules}.\n\n"
+                "| item | layer | disagreement | decision | rule |\n|---|---|---|---|---|\n"
+                + "".join(f"| {d['id']} | {d['layer']} | {d['item']} | {d['decision']} | {d['rule']} |\n" for d in adj["decisions"]))
+    return out

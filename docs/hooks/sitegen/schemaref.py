@@ -7,7 +7,9 @@ schema before they are shown (a failing example stops the build).
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,11 @@ def anchor(name: str, definition: str = "") -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """One Markdown table cell: a pipe inside a code span becomes an HTML code element with
+    ``&#124;`` (a backslash would be shown literally there); other pipes are escaped."""
+    text = " ".join(text.split())
+    text = re.sub(r"`([^`]*\|[^`]*)`", lambda m: "<code>" + html.escape(m.group(1)).replace("|", "&#124;") + "</code>", text)
+    return text.replace("|", "\\|")
 
 
 def type_of(s: dict[str, Any], name: str) -> str:
@@ -76,13 +82,20 @@ def _rows(s: dict[str, Any], name: str, prefix: str = "") -> list[str]:
     for p, sub in s.get("properties", {}).items():
         path = f"{prefix}{p}"
         rows.append(f"| `{path}` | {type_of(sub, name)} | {'yes' if p in required else 'no'} | {_cell(sub.get('description', ''))} |")
-        if "properties" in sub:
-            rows += _rows(sub, name, f"{path}.")
-        elif "properties" in sub.get("items", {}):
-            rows += _rows(sub["items"], name, f"{path}[].")
-        elif "description" in sub.get("items", {}):
-            rows.append(f"| `{path}[]` | {type_of(sub['items'], name)} | | {_cell(sub['items']['description'])} |")
+        rows += _nested(sub, name, path)
     return rows
+
+
+def _nested(sub: dict[str, Any], name: str, path: str) -> list[str]:
+    """Rows for what an inline subschema contains: its properties, its array items, its map values."""
+    if "properties" in sub:
+        return _rows(sub, name, f"{path}.")
+    for key, suffix in (("items", "[]"), ("additionalProperties", ".*")):
+        inner = sub.get(key)
+        if isinstance(inner, dict) and ("properties" in inner or "description" in inner):
+            row = [f"| `{path}{suffix}` | {type_of(inner, name)} | | {_cell(inner.get('description', ''))} |"] if "description" in inner else []
+            return row + _nested(inner, name, f"{path}{suffix}")
+    return []
 
 
 def properties_table(s: dict[str, Any], name: str) -> str:
