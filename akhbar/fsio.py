@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,6 +76,18 @@ def recover_dir(target: Path) -> None:
             shutil.rmtree(old)
         else:
             os.replace(old, target)
+
+
+def emit_json(dest: str, obj: dict[str, Any]) -> None:
+    """A ``--json FILE|-`` report: stdout for ``-``, else written atomically; versions first."""
+    from . import BENCHMARK_VERSION
+    from .schema import SCHEMA_VERSION
+
+    text = dumps({"schema_version": SCHEMA_VERSION, "benchmark_version": BENCHMARK_VERSION, **obj})
+    if dest == "-":
+        sys.stdout.write(text)
+    else:
+        write_text(dest, text)
 
 
 def read_text(path: str | os.PathLike[str]) -> str:

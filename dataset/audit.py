@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..fsio import load_json
+from ..fsio import emit_json, load_json
 from .model import Article
 from .validate import PROCLITICS, validate_paths
 
@@ -147,11 +147,11 @@ def run(root: Path, paths: list[Path]) -> tuple[list[Hit], list[Hit]]:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .cli import _emit_json, _root
+    from .cli import _root
 
     open_hits, waived = run(_root(args), [Path(p) for p in args.paths])
     if args.json:
-        _emit_json(args.json, {"clean": not open_hits, "waived": len(waived),
+        emit_json(args.json, {"clean": not open_hits, "waived": len(waived),
                                "hits": [{"article": h.article, "code": h.code, "target": h.target, "message": h.message} for h in open_hits]})
     if args.json != "-":
         for h in open_hits:

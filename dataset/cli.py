@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .. import BENCHMARK_VERSION
 from ..errors import UserError
-from ..fsio import dumps, read_text, write_text
-from ..schema import SCHEMA_VERSION
+from ..fsio import dumps, emit_json, read_text, write_text
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -18,14 +15,6 @@ def _root(args: argparse.Namespace) -> Path:
     if not (root / "seeds").is_dir():
         raise UserError(f"{root}: no seeds/ folder here; run from the repository root or pass --root")
     return root
-
-
-def _emit_json(dest: str, obj: dict) -> None:
-    text = dumps({"schema_version": SCHEMA_VERSION, "benchmark_version": BENCHMARK_VERSION, **obj})
-    if dest == "-":
-        sys.stdout.write(text)
-    else:
-        write_text(dest, text)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -58,7 +47,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     incidents = [i for i in incidents if i.code not in set(args.exclude)]
     counts = {layer: sum(len(getattr(a.layers, layer)) for a in articles) for layer in ("entities", "events", "quotes")}
     if args.json:
-        _emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": len(articles), "counts": counts,
+        emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": len(articles), "counts": counts,
                                "incidents": [{"file": i.file, "pointer": i.pointer, "code": i.code, "message": i.message} for i in incidents]})
     if args.json != "-":
         for i in incidents:

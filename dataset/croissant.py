@@ -172,7 +172,7 @@ def agreement_summary(doc: dict[str, Any] | None) -> list[str]:
     """The agreement study in sentences, with its numbers, from the ``akhbar agreement --json`` report."""
     if doc is None:
         return ["The inter-annotator agreement study has not been run yet."]
-    out = [f"Passes: " + "; ".join(f"{k}: {v}" for k, v in doc["passes"].items()) + "."]
+    out = ["Passes: " + "; ".join(f"{k}: {v}" for k, v in doc["passes"].items()) + "."]
     for p in doc["pairs"]:
         out.append(f"{p['a']} vs {p['b']}: entity strict F1 {p['entities']['strict']['f1']:.3f}, token kappa "
                    f"{p['ner']['token_kappa']['kappa']:.3f}, event trigger (Tri-C) F1 {p['events']['tri_c']['f1']:.3f}, "

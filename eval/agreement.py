@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from ..dataset.build import build, iob2_tags
 from ..dataset.model import Article
 from ..dataset.validate import validate_manifest, validate_paths
 from ..errors import UserError
-from ..fsio import dumps, load_json, write_text
+from ..fsio import emit_json, load_json
 from ..schema import SCHEMA_VERSION
 from .cli import dumps_line
 from .predictions import article_prediction
@@ -179,11 +178,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     root = Path(args.root)
     report = study(root, args.passes or None, args.bootstrap, args.seed)
     if args.json:
-        text = dumps(report)
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            write_text(args.json, text)
+        emit_json(args.json, report)
     if args.json != "-":
         print(table(report), end="")
     return 0

@@ -10,7 +10,6 @@ import pytest
 
 from akhbar.dataset import build as b
 from akhbar.dataset.build import BuildRefused, build, features, ner_labels
-from akhbar.errors import UserError
 
 from conftest import FIXTURES, REPO, SEED_ID
 

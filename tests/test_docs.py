@@ -23,7 +23,6 @@ from conftest import FIXTURES, REPO, SEED_ID
 sys.path.insert(0, str(REPO / "docs" / "hooks"))
 
 from sitegen import browser as sb  # noqa: E402
-from sitegen import results as sr  # noqa: E402
 from sitegen import schemaref  # noqa: E402
 
 
@@ -121,7 +120,7 @@ def test_datasheet_renders_the_agreement_study_when_present(tmp_path):
     assert "not been run yet" not in text
     pair = report["pairs"][-1]
     f1, (lo, hi) = pair["entities"]["strict"]["f1"], pair["entities"]["strict"]["ci"]
-    assert f"entities strict F1 " in text and f"{f1:.3f} [{lo:.3f}, {hi:.3f}]" in text
+    assert "entities strict F1 " in text and f"{f1:.3f} [{lo:.3f}, {hi:.3f}]" in text
     assert f"{report['adjudication']['entries']} logged item(s)" in text
 
 

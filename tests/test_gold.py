@@ -7,7 +7,6 @@ these numbers in the same commit and say why in the adjudication log.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import datasets
 import pytest

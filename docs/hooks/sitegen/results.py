@@ -88,7 +88,7 @@ def leaderboard(entries: list[Entry], skipped: list[str]) -> str:
         rows.sort(key=lambda e: (-e.scores[first][2].value if first in e.scores else 1, e.system))
         names = [m.split(".", 1)[-1] for m in metrics]
         out += f"## {task}\n\nRanked by `{first}` F1. P and R are those of `{first}`; every F1 is followed by its 95 % bootstrap interval.\n\n"
-        out += f"| rank | system | P | R | " + " | ".join(f"{n} F1 [95% CI]" for n in names) + " | benchmark | report |\n"
+        out += "| rank | system | P | R | " + " | ".join(f"{n} F1 [95% CI]" for n in names) + " | benchmark | report |\n"
         out += "|--:|---|--:|--:|" + "--:|" * len(names) + "---|---|\n"
         for i, e in enumerate(rows, 1):
             p, r = (f"{x:.4f}" for x in e.scores[first][:2]) if first in e.scores else ("–", "–")
