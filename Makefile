@@ -1,6 +1,8 @@
 # Akhbar: the two commands of the README, and a few helpers.
 PYTHON ?= python3
 VENV ?= .venv
+# CI adds the [models] extra (CPU torch + transformers) so the model-adapter test runs: EXTRAS=dev,models
+EXTRAS ?= dev
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -9,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(PIP_CONSTRAINTS) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet $(PIP_CONSTRAINTS) -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 install: $(STAMP)
