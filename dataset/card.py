@@ -120,7 +120,8 @@ def render_card(result: BuildResult, feats: dict[str, datasets.Features]) -> str
 # Akhbar (أخبار): information extraction from Arabic news
 
 Akhbar is an open benchmark for information extraction from Modern Standard Arabic
-newswire. Each source article carries hand-made gold annotations in three layers:
+newswire. Each source article carries gold annotations, decided one by one by annotators
+reading the text (no tagger pre-fills them; see *Annotators* below), in three layers:
 
 - **entities**: nested named entities in the 21-type Wojood inventory
   ({", ".join(schema.entity_types())}), with coreference clusters;

@@ -44,7 +44,7 @@ CONTEXT: dict[str, Any] = {
 DESCRIPTION = ("Akhbar is an open benchmark for information extraction from Modern Standard Arabic newswire: "
                "nested named entities (the 21 Wojood types, with coreference), ACE 2005 events (triggers, realis, "
                "role-labelled arguments) and quotation attribution in the style of PARC 3.0 (content, cue, source), "
-               "annotated by hand as character-offset standoff over the verbatim article text.")
+               "annotated one decision at a time, as character-offset standoff over the verbatim article text.")
 
 #: Responsible-AI answers (Croissant RAI vocabulary). One text per question; the datasheet shows the same text.
 RAI: dict[str, str | list[str]] = {
