@@ -125,8 +125,9 @@ def agreement(found: tuple[str, Any] | None) -> str:
            f"{len(doc['articles'])} article(s). The passes:\n\n{passes}\n"
            f"Each pair is scored with `akhbar eval` (one pass as gold, the other as predictions); F1 with its "
            f"95 % bootstrap interval over sentences ({doc['bootstrap']['samples']} resamples).\n\n{table(doc)}\n"
-           f"**How to read it.** {agreement_summary(doc)[-1]} Pass C, made from the general rules without the "
-           f"article's examples, is the more informative comparison.\n\n")
+           f"**How to read it.** {agreement_summary(doc)[-1]} The full guidelines were written with this article in "
+           f"view and cite many of its cases, so passes A and B had most decisions spelled out; pass C, made from the "
+           f"general rules without the article's examples, is the more informative comparison.\n\n")
     adj = doc.get("adjudication")
     if adj:
         rules = ", ".join(adj["rules_added"]) or "none"
