@@ -20,6 +20,16 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got {value!r}")
+    return n
+
+
 def _emit_json(dest: str, obj: dict) -> None:
     text = dumps({"schema_version": SCHEMA_VERSION, "benchmark_version": BENCHMARK_VERSION, **obj})
     if dest == "-":
@@ -76,7 +86,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     root = _root(args)
     try:
-        result = build(root, Path(args.output) if args.output else None)
+        result = build(root, Path(args.output) if args.output else None, jobs=args.jobs)
     except BuildRefused as exc:
         for i in exc.incidents:
             print(i, file=sys.stderr)
@@ -111,4 +121,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build dataset/ (Parquet + card) from seeds/ and annotations/", description="Validate, then write the Hugging Face dataset (Parquet per config and split, and the card) into dataset/ atomically.")
     p.add_argument("--root", default=".", help="repository root (default: .)")
     p.add_argument("-o", "--output", help="dataset folder (default: ROOT/dataset)")
+    p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                   help="worker processes for the per-article work (default: all cores); the output is the same for every N")
     p.set_defaults(handler=cmd_build)
