@@ -123,8 +123,12 @@ def iob2_tags(article: Article) -> list[str]:
     return tags
 
 
-def rows(article: Article) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(config, row) pairs for one article: a pure function of the article."""
+def rows(article: Article, tokens: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(config, row) pairs for one article: a pure function of the article.
+
+    With ``tokens=False`` the per-token fields (:data:`TOKEN_FIELDS`) are left
+    out: :func:`build_chunk` builds those columns directly in Arrow.
+    """
     doc_id = article.id
     layers = article.layers
     names = {c.id: c.name for c in layers.clusters}
@@ -149,15 +153,17 @@ def rows(article: Article) -> Iterator[tuple[str, dict[str, Any]]]:
         "source_file": article.source_file, "sha256": article.sha256, "published": article.published,
         "dateline": article.dateline, "text": article.text,
         "segments": [s.to_dict() for s in article.segments], "sentences": [s.to_dict() for s in article.sentences],
-        "tokens": [t.to_dict() for t in article.tokens], "entities": [entity_row(e) for e in layers.entities],
+        **({"tokens": [t.to_dict() for t in article.tokens]} if tokens else {}), "entities": [entity_row(e) for e in layers.entities],
         "events": [event_row(e) for e in layers.events], "quotes": [quote_row(q) for q in layers.quotes]}
 
-    tags = iob2_tags(article)
+    tags = iob2_tags(article) if tokens else []
     for s in article.sentences:
-        toks = article.tokens[s.token_start:s.token_end]
-        yield "ner", {"id": f"{doc_id}-{s.id}", "document_id": doc_id, "sentence_id": s.id,
-                      "segment_role": roles[s.start], "tokens": [t.text for t in toks],
-                      "token_offsets": [[t.start, t.end] for t in toks], "ner_tags": tags[s.token_start:s.token_end]}
+        row = {"id": f"{doc_id}-{s.id}", "document_id": doc_id, "sentence_id": s.id, "segment_role": roles[s.start]}
+        if tokens:
+            toks = article.tokens[s.token_start:s.token_end]
+            row.update({"tokens": [t.text for t in toks], "token_offsets": [[t.start, t.end] for t in toks],
+                        "ner_tags": tags[s.token_start:s.token_end]})
+        yield "ner", row
     outer = {e.id for e in outermost(layers.entities)}
     for e in layers.entities:
         row = entity_row(e)
@@ -219,6 +225,63 @@ def article_stats(article: Article, split: str) -> dict[str, Any]:
     return stats
 
 
+#: The fields built column-wise from the token arrays rather than row by row.
+TOKEN_FIELDS = {"documents": ("tokens",), "ner": ("tokens", "token_offsets", "ner_tags")}
+
+
+@dataclass
+class _Rows:
+    """Rows of one (config, split) of a chunk; the token fields as flat columns plus row lengths."""
+
+    config: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    tags: list[int] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any], article: Article, tags: list[int], sentence: Any) -> None:
+        self.rows.append(row)
+        if self.config not in TOKEN_FIELDS:
+            return
+        lo, hi = (sentence.token_start, sentence.token_end) if self.config == "ner" else (0, len(article.tokens))
+        toks = article.tokens[lo:hi]
+        self.lengths.append(len(toks))
+        self.starts.extend([t.start for t in toks])
+        self.ends.extend([t.end for t in toks])
+        self.texts.extend([t.text for t in toks])
+        self.tags.extend(tags[lo:hi])
+
+    def batch(self, schema: pa.Schema) -> pa.RecordBatch:
+        """The Arrow batch: what ``from_pylist`` of the full, encoded rows gives (tested), faster."""
+        own = TOKEN_FIELDS.get(self.config, ())
+        partial = pa.RecordBatch.from_pylist(self.rows, schema=pa.schema([f for f in schema if f.name not in own]))
+        if not own:
+            return partial
+        offsets = pa.array(_cumulative(self.lengths), pa.int32())
+        starts, ends = pa.array(self.starts, pa.int32()), pa.array(self.ends, pa.int32())
+        texts = pa.array(self.texts, pa.string())
+        types = {name: schema.field(name).type for name in own}
+        if self.config == "documents":
+            values = pa.StructArray.from_arrays([starts, ends, texts], fields=list(types["tokens"].value_type))
+            columns = {"tokens": pa.ListArray.from_arrays(offsets, values, type=types["tokens"])}
+        else:
+            pairs = pa.array([x for pair in zip(self.starts, self.ends) for x in pair], pa.int32())
+            columns = {"tokens": pa.ListArray.from_arrays(offsets, texts, type=types["tokens"]),
+                       "token_offsets": pa.ListArray.from_arrays(
+                           offsets, pa.FixedSizeListArray.from_arrays(pairs, type=types["token_offsets"].value_type), type=types["token_offsets"]),
+                       "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(self.tags, types["ner_tags"].value_type), type=types["ner_tags"])}
+        return pa.RecordBatch.from_arrays([columns[n] if n in columns else partial.column(n) for n in schema.names], schema=schema)
+
+
+def _cumulative(lengths: list[int]) -> list[int]:
+    out = [0]
+    for n in lengths:
+        out.append(out[-1] + n)
+    return out
+
+
 @dataclass
 class ChunkResult:
     """What the workers send back for a chunk of manifest entries."""
@@ -233,7 +296,8 @@ def build_chunk(task: tuple[str, list[tuple[int, dict[str, Any]]], dict[str, pa.
     """Check, convert, validate and flatten a chunk of articles into Arrow batches per (config, split)."""
     root, items, schemas = task
     out = ChunkResult()
-    buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    pending: dict[tuple[str, str], _Rows] = {}
+    ids = _label_ids()
     for index, entry in items:
         problems, text = check_entry(Path(root), index, entry)
         if problems or text is None:
@@ -244,9 +308,14 @@ def build_chunk(task: tuple[str, list[tuple[int, dict[str, Any]]], dict[str, pa.
             out.incidents.extend(problems)
             continue
         add_stats(out.stats, article_stats(article, entry["split"]))
-        for config, row in rows(article):
-            buffers.setdefault((config, entry["split"]), []).append(encode(config, row))
-    out.batches = {key: pa.RecordBatch.from_pylist(rs, schema=schemas[key[0]]) for key, rs in buffers.items()}
+        tags = [ids[t] for t in iob2_tags(article)]
+        sentences = iter(article.sentences)
+        for config, row in rows(article, tokens=False):
+            key = (config, entry["split"])
+            if key not in pending:
+                pending[key] = _Rows(config)
+            pending[key].add(row, article, tags, next(sentences) if config == "ner" else None)
+    out.batches = {key: p.batch(schemas[key[0]]) for key, p in pending.items()}
     return out
 
 

@@ -124,40 +124,41 @@ def _deepest(err: ValidationError) -> ValidationError:
 # --- semantic checks on an article with its layers ---------------------------------
 
 
-def _span_incidents(text: str, span: Span, file: str, ptr: str, boundary: bool = True) -> Iterator[Incident]:
+def _span_incidents(text: str, span: Span | Entity, file: str, where: tuple[Any, ...], boundary: bool = True) -> Iterator[Incident]:
+    """Problems of one span; ``where`` are the JSON-pointer parts (joined only when there is a problem)."""
     n = len(text)
     if not (0 <= span.start < span.end <= n):
-        yield Incident(file, ptr, "span-range", f"offsets {span.start}-{span.end} are not a non-empty range inside the text (length {n})")
+        yield Incident(file, _ptr(*where), "span-range", f"offsets {span.start}-{span.end} are not a non-empty range inside the text (length {n})")
         return
     actual = text[span.start:span.end]
     if actual != span.text:
-        yield Incident(file, ptr + "/text", "span-text", f"text {_short(span.text)} != text[{span.start}:{span.end}] {_short(actual)}; fix the offsets or the text")
+        yield Incident(file, _ptr(*where) + "/text", "span-text", f"text {_short(span.text)} != text[{span.start}:{span.end}] {_short(actual)}; fix the offsets or the text")
         return
     if boundary:
-        for ch, where in ((actual[0], "starts"), (actual[-1], "ends")):
-            if ch.isspace() or (tx.is_punct(ch) and ch not in _BOUNDARY_OK and tx.unicodedata.category(ch)[0] == "P"):
-                yield Incident(file, ptr, "span-boundary", f"span {_short(actual)} {where} with {_short(ch)}; trim it")
+        for ch, side in ((actual[0], "starts"), (actual[-1], "ends")):
+            if tx.is_blank(ch) or (tx.is_punct(ch) and ch not in _BOUNDARY_OK and tx.unicodedata.category(ch)[0] == "P"):
+                yield Incident(file, _ptr(*where), "span-boundary", f"span {_short(actual)} {side} with {_short(ch)}; trim it")
                 break
 
 
-def _all_spans(layers: Layers) -> Iterator[tuple[str, Span]]:
+def _all_spans(layers: Layers) -> Iterator[tuple[tuple[Any, ...], Span | Entity]]:
     for i, e in enumerate(layers.entities):
-        yield _ptr("entities", i), e.span
+        yield ("entities", i), e
     for i, ev in enumerate(layers.events):
-        yield _ptr("events", i, "trigger"), ev.trigger
+        yield ("events", i, "trigger"), ev.trigger
         for j, a in enumerate(ev.arguments):
             if a.ref.span is not None:
-                yield _ptr("events", i, "arguments", j), a.ref.span
+                yield ("events", i, "arguments", j), a.ref.span
     for i, q in enumerate(layers.quotes):
         for j, c in enumerate(q.content):
-            yield _ptr("quotes", i, "content", j), c
+            yield ("quotes", i, "content", j), c
         if q.cue is not None:
-            yield _ptr("quotes", i, "cue"), q.cue
+            yield ("quotes", i, "cue"), q.cue
         if q.source is not None and q.source.span is not None:
-            yield _ptr("quotes", i, "source"), q.source.span
+            yield ("quotes", i, "source"), q.source.span
 
 
-def _in_text(text: str, span: Span) -> bool:
+def _in_text(text: str, span: Span | Entity) -> bool:
     return 0 <= span.start < span.end <= len(text) and text[span.start:span.end] == span.text
 
 
@@ -166,7 +167,7 @@ def check_structure(article: Article, file: str) -> list[Incident]:
     out: list[Incident] = []
     for name, items in (("segments", article.segments), ("sentences", article.sentences), ("tokens", article.tokens)):
         for i, item in enumerate(items):
-            out.extend(_span_incidents(article.text, Span(item.start, item.end, item.text), file, _ptr(name, i), boundary=False))
+            out.extend(_span_incidents(article.text, Span(item.start, item.end, item.text), file, (name, i), boundary=False))
     for i, s in enumerate(article.sentences):
         if not (0 <= s.segment < len(article.segments)) or not (s.token_start <= s.token_end <= len(article.tokens)):
             out.append(Incident(file, _ptr("sentences", i), "dangling-ref", f"sentence {s.id} points at a segment or token range that does not exist"))
@@ -181,13 +182,13 @@ def check_layers(article: Article, file: str) -> list[Incident]:
         out.extend(_span_incidents(text, span, file, ptr))
 
     # ids
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for kind, items in (("clusters", layers.clusters), ("entities", layers.entities), ("events", layers.events), ("quotes", layers.quotes)):
         for i, item in enumerate(items):
             if item.id in seen:
-                out.append(Incident(file, _ptr(kind, i, "id"), "duplicate-id", f"id {item.id} is already used at {seen[item.id]}; ids are unique per article"))
+                out.append(Incident(file, _ptr(kind, i, "id"), "duplicate-id", f"id {item.id} is already used at {_ptr(*seen[item.id])}; ids are unique per article"))
             else:
-                seen[item.id] = _ptr(kind, i)
+                seen[item.id] = (kind, i)
     entities = {e.id: e for e in layers.entities}
     clusters = {c.id for c in layers.clusters}
 
@@ -227,7 +228,7 @@ def check_layers(article: Article, file: str) -> list[Incident]:
 
 
 def _check_entities(article: Article, file: str) -> Iterator[Incident]:
-    ents = [(i, e) for i, e in enumerate(article.layers.entities) if _in_text(article.text, e.span)]
+    ents = [(i, e) for i, e in enumerate(article.layers.entities) if _in_text(article.text, e)]
     keys = Counter((e.type, e.start, e.end) for _, e in ents)
     reported = set()
     for i, e in ents:
@@ -291,7 +292,7 @@ def _check_sentences(article: Article, file: str, entities: dict[str, Entity]) -
     index = {e.id: i for i, e in enumerate(article.layers.entities)}
     sentence_of = sentence_finder(article)
     for e in article.layers.entities:
-        if _in_text(text, e.span) and sentence_of(e.start, e.end) is None:
+        if _in_text(text, e) and sentence_of(e.start, e.end) is None:
             yield Incident(file, _ptr("entities", index[e.id]), "cross-sentence", f"entity {e.id} {_short(e.text)} is not inside one sentence")
     for i, ev in enumerate(article.layers.events):
         if not _in_text(text, ev.trigger):
@@ -305,7 +306,7 @@ def _check_sentences(article: Article, file: str, entities: dict[str, Entity]) -
             if span is not None and _in_text(text, span) and not (sent.start <= span.start and span.end <= sent.end):
                 yield Incident(file, _ptr("events", i, "arguments", j), "argument-sentence", f"event {ev.id}: argument {_short(span.text)} is outside the trigger's sentence {sent.id}")
     # token conflicts among outermost mentions
-    ok = [e for e in article.layers.entities if _in_text(text, e.span)]
+    ok = [e for e in article.layers.entities if _in_text(text, e)]
     outer = outermost(ok)
     tok_of = _token_index(article)
     for a, b in zip(outer, outer[1:]):
