@@ -137,3 +137,7 @@ def load_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
+    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
+        raise UserError(f"{path}: invalid JSON: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise UserError(f"{path}: invalid JSON: nested too deeply") from None

@@ -28,7 +28,7 @@ from .. import schema
 from ..errors import Incident, UserError
 from ..fsio import commit_staged, recover_dir, recover_staged, write_text
 from .model import Article, Ref
-from .parallel import default_jobs, ordered_map
+from .parallel import ordered_map
 from .validate import assemble, check_entry, duplicate_entries, manifest_document, outermost, sentence_finder, unlisted_seeds
 
 if TYPE_CHECKING:
@@ -383,8 +383,10 @@ def data_path(config: str, split: str) -> str:
 def build(root: Path, out: Path | None = None, jobs: int | None = None) -> BuildResult:
     """Build ``dataset/data`` and ``dataset/README.md`` from the repository at ``root``.
 
-    ``jobs`` worker processes (default: all cores) do the per-article work; the
-    output does not depend on it.
+    ``jobs`` worker processes do the per-article work (default 1: in this process;
+    ``akhbar build`` uses all cores). The output does not depend on it. Workers
+    are spawned, so a script calling this with ``jobs > 1`` needs the usual
+    ``if __name__ == "__main__":`` guard.
     """
     from .card import render_card
 
@@ -403,7 +405,7 @@ def build(root: Path, out: Path | None = None, jobs: int | None = None) -> Build
     sinks: dict[tuple[str, str], _Sink] = {}
     stats = empty_stats()
     try:
-        for chunk in ordered_map(build_chunk, tasks, jobs or default_jobs()):
+        for chunk in ordered_map(build_chunk, tasks, jobs or 1):
             manifest_problems.update(chunk.manifest)
             incidents.extend(chunk.incidents)
             add_stats(stats, chunk.stats)

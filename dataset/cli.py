@@ -83,10 +83,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildRefused, build
+    from .parallel import default_jobs
 
     root = _root(args)
     try:
-        result = build(root, Path(args.output) if args.output else None, jobs=args.jobs)
+        result = build(root, Path(args.output) if args.output else None, jobs=args.jobs or default_jobs())
     except BuildRefused as exc:
         for i in exc.incidents:
             print(i, file=sys.stderr)

@@ -89,7 +89,7 @@ def parse_date_line(line: str) -> str | None:
     """``الأحد 2017/11/05`` -> ``2017-11-05`` (None if the line is not a date line)."""
     if "/" not in line:  # cheap exit for every other line (paragraphs are long)
         return None
-    m = DATE_LINE_RE.match(_ascii_digits(_INVISIBLE_RE.sub("", line)))
+    m = DATE_LINE_RE.match(_ascii_digits(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", line))))
     if not m:
         return None
     year, month, day = (int(g) for g in m.groups())
