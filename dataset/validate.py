@@ -350,7 +350,7 @@ def manifest_document(root: Path) -> tuple[dict[str, Any] | None, list[Incident]
     from .manifest import MANIFEST
 
     doc, out = _load(root / MANIFEST, MANIFEST)
-    if doc is None:
+    if out:  # unreadable (a JSON null is read, and then fails the schema)
         return None, out
     doc, out = checked("manifest", doc, MANIFEST)
     return (None, out) if out else (doc, [])
@@ -441,7 +441,7 @@ def assemble(root: Path, entry: dict[str, Any], annotation: Path | None = None, 
         return article, []
     file = _rel(path, root)
     doc, out = _load(path, file)
-    if doc is None:
+    if out:
         return None, out
     doc, out = checked("annotation", doc, file)
     if out:
@@ -476,7 +476,7 @@ def validate_file(root: Path, path: Path, entries_by_id: dict[str, dict[str, Any
     """One annotation file or article record (recognised by its ``text`` and ``segments`` keys)."""
     file = _rel(path, root)
     doc, out = _load(path, file)
-    if doc is None:
+    if out:
         return None, out
     if isinstance(doc, dict) and "text" in doc and "segments" in doc:
         return _record(file, doc)
