@@ -39,6 +39,8 @@ SPLITS = ("train", "validation", "test")
 ROW_GROUP = 2000
 #: Articles per task sent to a worker process.
 CHUNK = 50
+#: The manifest fields the per-article work reads.
+ENTRY_FIELDS = ("id", "file", "sha256", "published", "dateline", "split")
 
 
 def ner_labels() -> list[str]:
@@ -399,7 +401,10 @@ def build(root: Path, out: Path | None = None, jobs: int | None = None) -> Build
         raise BuildRefused(incidents)
     feats = {c: features(c) for c in CONFIGS}
     schemas = {c: f.arrow_schema for c, f in feats.items()}
-    entries = sorted(enumerate(doc["articles"]), key=lambda x: x[1]["id"])
+    duplicates, unlisted, count = duplicate_entries(doc), unlisted_seeds(root, doc), len(doc["articles"])
+    # The manifest is the one thing held for the whole build: keep only the fields the workers read.
+    entries = sorted(((i, {k: e[k] for k in ENTRY_FIELDS}) for i, e in enumerate(doc["articles"])), key=lambda x: x[1]["id"])
+    del doc
     tasks = [(str(root), entries[i:i + CHUNK], schemas) for i in range(0, len(entries), CHUNK)]
     manifest_problems: dict[int, list[Incident]] = {}
     sinks: dict[tuple[str, str], _Sink] = {}
@@ -415,9 +420,8 @@ def build(root: Path, out: Path | None = None, jobs: int | None = None) -> Build
                 if key not in sinks:
                     sinks[key] = _Sink(staging / data_path(*key), schemas[key[0]])
                 sinks[key].add(batch)
-        duplicates = duplicate_entries(doc)
-        manifest = [i for k in range(len(doc["articles"])) for i in ([duplicates[k]] if k in duplicates else []) + manifest_problems.get(k, [])]
-        manifest += unlisted_seeds(root, doc)
+        manifest = [i for k in range(count) for i in ([duplicates[k]] if k in duplicates else []) + manifest_problems.get(k, [])]
+        manifest += unlisted
         if manifest:
             raise BuildRefused(manifest)
         if incidents:
