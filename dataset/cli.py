@@ -61,14 +61,21 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_paths
+    from .validate import validate_stream
 
     root = _root(args)
-    incidents, articles, nfiles = validate_paths(root, [Path(p) for p in args.paths])
-    incidents = [i for i in incidents if i.code not in set(args.exclude)]
-    counts = {layer: sum(len(getattr(a.layers, layer)) for a in articles) for layer in ("entities", "events", "quotes")}
+    nfiles, results = validate_stream(root, [Path(p) for p in args.paths])
+    excluded = set(args.exclude)
+    incidents, narticles = [], 0
+    counts = {"entities": 0, "events": 0, "quotes": 0}
+    for found, article in results:  # one article at a time: memory does not grow with the corpus
+        incidents.extend(i for i in found if i.code not in excluded)
+        if article is not None:
+            narticles += 1
+            for layer in counts:
+                counts[layer] += len(getattr(article.layers, layer))
     if args.json:
-        _emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": len(articles), "counts": counts,
+        _emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": narticles, "counts": counts,
                                "incidents": [{"file": i.file, "pointer": i.pointer, "code": i.code, "message": i.message} for i in incidents]})
     if args.json != "-":
         for i in incidents:
@@ -76,7 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if incidents:
             print(f"*** FAILED *** with {len(incidents)} error(s)", file=sys.stderr)
         else:
-            print(f"valid: {nfiles} file(s), {len(articles)} article(s): "
+            print(f"valid: {nfiles} file(s), {narticles} article(s): "
                   f"{counts['entities']} entities, {counts['events']} events, {counts['quotes']} quotes")
     return 1 if incidents else 0
 

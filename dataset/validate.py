@@ -483,12 +483,14 @@ def validate_file(root: Path, path: Path, entries_by_id: dict[str, dict[str, Any
     return _annotation(root, path, file, doc, entries_by_id)
 
 
-def validate_paths(root: Path, paths: list[Path]) -> tuple[list[Incident], list[Article], int]:
+def validate_stream(root: Path, paths: list[Path]) -> tuple[int, Iterator[tuple[list[Incident], Article | None]]]:
     """Validate files (annotation files, article records) or, with no paths, the whole repository.
 
-    The manifest is always checked. Returns (incidents, valid articles, files checked).
+    Returns (files checked, results): the manifest is checked first (its incidents
+    come as the first result), then one (incidents, valid article or None) per
+    file or unannotated article, produced one at a time so that nothing is held.
     """
-    entries, incidents = validate_manifest(root)
+    entries, manifest_incidents = validate_manifest(root)
     by_id = {e["id"]: e for e in entries}
     files: list[Path] = []
     for p in paths:
@@ -499,18 +501,29 @@ def validate_paths(root: Path, paths: list[Path]) -> tuple[list[Incident], list[
     files = [f for f in files if f.resolve() != manifest_path]
     if not paths:
         files = sorted((root / "annotations").glob("*.json"))
+
+    def results() -> Iterator[tuple[list[Incident], Article | None]]:
+        yield manifest_incidents, None
+        for f in files:
+            art, inc = validate_file(root, f, by_id)
+            yield inc, art
+        if not paths:  # articles without an annotation file still get their structure checked
+            annotated = {f.stem for f in files}
+            for e in entries:
+                if e["id"] not in annotated and (root / e["file"]).is_file():
+                    art, inc = assemble(root, e)
+                    yield inc, art
+
+    return len(files) + 1, results()
+
+
+def validate_paths(root: Path, paths: list[Path]) -> tuple[list[Incident], list[Article], int]:
+    """:func:`validate_stream`, collected: (incidents, valid articles, files checked)."""
+    nfiles, results = validate_stream(root, paths)
+    incidents: list[Incident] = []
     articles: list[Article] = []
-    for f in files:
-        art, inc = validate_file(root, f, by_id)
+    for inc, art in results:
         incidents.extend(inc)
         if art is not None:
             articles.append(art)
-    if not paths:  # articles without an annotation file still get their structure checked
-        annotated = {f.stem for f in files}
-        for e in entries:
-            if e["id"] not in annotated and (root / e["file"]).is_file():
-                art, inc = assemble(root, e)
-                incidents.extend(inc)
-                if art is not None:
-                    articles.append(art)
-    return incidents, articles, len(files) + 1
+    return incidents, articles, nfiles
