@@ -15,6 +15,7 @@ validation fails, writes into a staging folder and commits it with a journal
 from __future__ import annotations
 
 import bisect
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +29,7 @@ from .. import schema
 from ..errors import Incident, UserError
 from ..fsio import commit_staged, recover_dir, recover_staged, write_text
 from .model import Article, Ref
-from .parallel import ordered_map
+from .parallel import Workers
 from .validate import assemble, check_entry, duplicate_entries, manifest_document, outermost, sentence_finder, unlisted_seeds
 
 if TYPE_CHECKING:
@@ -297,9 +298,14 @@ class ChunkResult:
     stats: dict[str, Any] = field(default_factory=empty_stats)
 
 
-def build_chunk(task: tuple[str, list[tuple[int, dict[str, Any]]], dict[str, pa.Schema]]) -> ChunkResult:
-    """Check, convert, validate and flatten a chunk of articles into Arrow batches per (config, split)."""
+def build_chunk(task: tuple[str, str | list[tuple[int, dict[str, Any]]], dict[str, pa.Schema]]) -> ChunkResult:
+    """Check, convert, validate and flatten a chunk of articles into Arrow batches per (config, split).
+
+    The chunk is a list of (manifest index, entry) pairs, or its JSON text (:class:`BuildPlan`).
+    """
     root, items, schemas = task
+    if isinstance(items, str):
+        items = json.loads(items)
     out = ChunkResult()
     pending: dict[tuple[str, str], _Rows] = {}
     ids = _label_ids()
@@ -386,6 +392,35 @@ def data_path(config: str, split: str) -> str:
     return f"data/{config}/{split}.parquet"
 
 
+@dataclass(frozen=True)
+class BuildPlan:
+    """The manifest, read and checked, cut into the tasks of the workers.
+
+    ``chunks`` are JSON texts of ``[manifest index, entry]`` pairs (:data:`CHUNK`
+    entries each, in id order, only the :data:`ENTRY_FIELDS`): a large manifest is
+    read in a worker process and only these compact strings reach the main one.
+    """
+
+    incidents: list[Incident]
+    count: int
+    duplicates: dict[int, Incident]
+    unlisted: list[Incident]
+    chunks: list[str]
+
+
+def plan(root: str) -> BuildPlan:
+    doc, incidents = manifest_document(Path(root))
+    if doc is None:
+        return BuildPlan(incidents, 0, {}, [], [])
+    entries = sorted(((i, {k: e[k] for k in ENTRY_FIELDS}) for i, e in enumerate(doc["articles"])), key=lambda x: x[1]["id"])
+    chunks = [json.dumps(entries[i:i + CHUNK], ensure_ascii=False) for i in range(0, len(entries), CHUNK)]
+    return BuildPlan([], len(entries), duplicate_entries(doc), unlisted_seeds(Path(root), doc), chunks)
+
+
+#: A manifest larger than this is read in a worker process (when there are workers).
+PLAN_IN_WORKER_BYTES = 1 << 20
+
+
 def build(root: Path, out: Path | None = None, jobs: int | None = None) -> BuildResult:
     """Build ``dataset/data`` and ``dataset/README.md`` from the repository at ``root``.
 
@@ -395,37 +430,38 @@ def build(root: Path, out: Path | None = None, jobs: int | None = None) -> Build
     ``if __name__ == "__main__":`` guard.
     """
     from .card import render_card
+    from .manifest import MANIFEST
 
     out = out if out is not None else root / "dataset"
     staging = out / ".staging"
     recover_staged(staging, out)  # finish or discard what a crash left
     recover_dir(out / "data")
-    doc, incidents = manifest_document(root)
-    if doc is None:
-        raise BuildRefused(incidents)
     feats = {c: features(c) for c in CONFIGS}
     schemas = {c: f.arrow_schema for c, f in feats.items()}
-    duplicates, unlisted, count = duplicate_entries(doc), unlisted_seeds(root, doc), len(doc["articles"])
-    # The manifest is the one thing held for the whole build: keep only the fields the workers read.
-    entries = sorted(((i, {k: e[k] for k in ENTRY_FIELDS}) for i, e in enumerate(doc["articles"])), key=lambda x: x[1]["id"])
-    del doc
-    tasks = [(str(root), entries[i:i + CHUNK], schemas) for i in range(0, len(entries), CHUNK)]
-    manifest_problems: dict[int, list[Incident]] = {}
     sinks: dict[tuple[str, str], _Sink] = {}
-    stats = empty_stats()
     try:
-        for chunk in ordered_map(build_chunk, tasks, jobs or 1):
-            manifest_problems.update(chunk.manifest)
-            incidents.extend(chunk.incidents)
-            add_stats(stats, chunk.stats)
-            if incidents or manifest_problems:
-                continue  # refused anyway: keep validating, stop writing
-            for key, batch in chunk.batches.items():
-                if key not in sinks:
-                    sinks[key] = _Sink(staging / data_path(*key), schemas[key[0]], ROW_GROUP[key[0]])
-                sinks[key].add(batch)
-        manifest = [i for k in range(count) for i in ([duplicates[k]] if k in duplicates else []) + manifest_problems.get(k, [])]
-        manifest += unlisted
+        with Workers(jobs or 1) as workers:
+            small = not (root / MANIFEST).is_file() or (root / MANIFEST).stat().st_size < PLAN_IN_WORKER_BYTES
+            the_plan = workers.call(plan, str(root), here=small)
+            if the_plan.incidents:
+                raise BuildRefused(the_plan.incidents)
+            tasks = [(str(root), chunk, schemas) for chunk in the_plan.chunks]
+            incidents: list[Incident] = []
+            manifest_problems: dict[int, list[Incident]] = {}
+            stats = empty_stats()
+            for result in workers.ordered_map(build_chunk, tasks):
+                manifest_problems.update(result.manifest)
+                incidents.extend(result.incidents)
+                add_stats(stats, result.stats)
+                if incidents or manifest_problems:
+                    continue  # refused anyway: keep validating, stop writing
+                for key, batch in result.batches.items():
+                    if key not in sinks:
+                        sinks[key] = _Sink(staging / data_path(*key), schemas[key[0]], ROW_GROUP[key[0]])
+                    sinks[key].add(batch)
+        dup = the_plan.duplicates
+        manifest = [i for k in range(the_plan.count) for i in ([dup[k]] if k in dup else []) + manifest_problems.get(k, [])]
+        manifest += the_plan.unlisted
         if manifest:
             raise BuildRefused(manifest)
         if incidents:
@@ -433,7 +469,7 @@ def build(root: Path, out: Path | None = None, jobs: int | None = None) -> Build
         for sink in sinks.values():
             sink.close()
         counts = {k: s.count for k, s in sorted(sinks.items())}
-        result = BuildResult(counts, {k: s.nbytes for k, s in sinks.items()}, len(entries), stats)
+        result = BuildResult(counts, {k: s.nbytes for k, s in sinks.items()}, the_plan.count, stats)
         (staging / "data").mkdir(parents=True, exist_ok=True)
         write_text(staging / "README.md", render_card(result, feats))
         commit_staged(staging, out, ["data", "README.md"])

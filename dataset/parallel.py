@@ -1,10 +1,11 @@
-"""Run a pure function over tasks on several cores, yielding results in task order.
+"""Run pure functions on several cores, yielding results in task order.
 
 A thin layer over :class:`concurrent.futures.ProcessPoolExecutor`: at most
 ``window`` tasks are in flight, so a slow consumer (the Parquet writer) keeps
 memory bounded, and results come back in submission order, so the output does
 not depend on the number of workers. Workers are spawned (not forked: the
-parent holds Arrow thread pools) and exit on their own if the parent is killed.
+parent holds Arrow thread pools), started only when there is work for them,
+and exit on their own if the parent is killed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,21 +42,44 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="akhbar-parent-watch", daemon=True).start()
 
 
-def ordered_map(fn: Callable[[T], R], tasks: Sequence[T], jobs: int, window: int | None = None) -> Iterator[R]:
-    """``map(fn, tasks)`` on ``jobs`` processes (in this process when ``jobs`` is 1 or there is one task)."""
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(fn, tasks)
-        return
-    workers = min(jobs, len(tasks))
-    window = window or 2 * workers
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+class Workers:
+    """``jobs`` worker processes (none when ``jobs`` is 1: everything runs in this process)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),))
+        return self._pool
+
+    def call(self, fn: Callable[[T], R], arg: T, here: bool = False) -> R:
+        """``fn(arg)`` in a worker (in this process when ``here`` or with one job)."""
+        if here or self.jobs == 1:
+            return fn(arg)
+        return self._executor().submit(fn, arg).result()
+
+    def ordered_map(self, fn: Callable[[T], R], tasks: Sequence[T], window: int | None = None) -> Iterator[R]:
+        """``map(fn, tasks)`` on the workers (in this process with one job or one task)."""
+        if self.jobs == 1 or len(tasks) <= 1:
+            yield from map(fn, tasks)
+            return
+        pool = self._executor()
         pending: deque[Future[R]] = deque()
         todo = iter(tasks)
         try:
             for task in todo:
                 pending.append(pool.submit(fn, task))
-                if len(pending) >= window:
+                if len(pending) >= (window or 2 * self.jobs):
                     break
             while pending:
                 result = pending.popleft().result()
@@ -66,3 +90,4 @@ def ordered_map(fn: Callable[[T], R], tasks: Sequence[T], jobs: int, window: int
         finally:
             for f in pending:
                 f.cancel()
+
