@@ -406,15 +406,24 @@ class BuildPlan:
     duplicates: dict[int, Incident]
     unlisted: list[Incident]
     chunks: list[str]
+    schemas: dict[str, pa.Schema]
 
 
 def plan(root: str) -> BuildPlan:
+    schemas = {c: features(c).arrow_schema for c in CONFIGS}
     doc, incidents = manifest_document(Path(root))
     if doc is None:
-        return BuildPlan(incidents, 0, {}, [], [])
+        return BuildPlan(incidents, 0, {}, [], [], schemas)
     entries = sorted(((i, {k: e[k] for k in ENTRY_FIELDS}) for i, e in enumerate(doc["articles"])), key=lambda x: x[1]["id"])
     chunks = [json.dumps(entries[i:i + CHUNK], ensure_ascii=False) for i in range(0, len(entries), CHUNK)]
-    return BuildPlan([], len(entries), duplicate_entries(doc), unlisted_seeds(Path(root), doc), chunks)
+    return BuildPlan([], len(entries), duplicate_entries(doc), unlisted_seeds(Path(root), doc), chunks, schemas)
+
+
+def card(result: BuildResult) -> str:
+    """The dataset card of a build (needs ``datasets``: runs in a worker for large builds)."""
+    from .card import render_card
+
+    return render_card(result, {c: features(c) for c in CONFIGS})
 
 
 #: A manifest larger than this is read in a worker process (when there are workers).
@@ -429,49 +438,50 @@ def build(root: Path, out: Path | None = None, jobs: int | None = None) -> Build
     are spawned, so a script calling this with ``jobs > 1`` needs the usual
     ``if __name__ == "__main__":`` guard.
     """
-    from .card import render_card
     from .manifest import MANIFEST
 
     out = out if out is not None else root / "dataset"
     staging = out / ".staging"
     recover_staged(staging, out)  # finish or discard what a crash left
     recover_dir(out / "data")
-    feats = {c: features(c) for c in CONFIGS}
-    schemas = {c: f.arrow_schema for c, f in feats.items()}
     sinks: dict[tuple[str, str], _Sink] = {}
     try:
         with Workers(jobs or 1) as workers:
+            # a large corpus: the main process only streams batches into Parquet; reading the
+            # manifest and rendering the card (which imports `datasets`) happen in a worker
             small = not (root / MANIFEST).is_file() or (root / MANIFEST).stat().st_size < PLAN_IN_WORKER_BYTES
             the_plan = workers.call(plan, str(root), here=small)
             if the_plan.incidents:
                 raise BuildRefused(the_plan.incidents)
+            schemas = the_plan.schemas
             tasks = [(str(root), chunk, schemas) for chunk in the_plan.chunks]
             incidents: list[Incident] = []
             manifest_problems: dict[int, list[Incident]] = {}
             stats = empty_stats()
-            for result in workers.ordered_map(build_chunk, tasks):
-                manifest_problems.update(result.manifest)
-                incidents.extend(result.incidents)
-                add_stats(stats, result.stats)
+            for chunk in workers.ordered_map(build_chunk, tasks):
+                manifest_problems.update(chunk.manifest)
+                incidents.extend(chunk.incidents)
+                add_stats(stats, chunk.stats)
                 if incidents or manifest_problems:
                     continue  # refused anyway: keep validating, stop writing
-                for key, batch in result.batches.items():
+                for key, batch in chunk.batches.items():
                     if key not in sinks:
                         sinks[key] = _Sink(staging / data_path(*key), schemas[key[0]], ROW_GROUP[key[0]])
                     sinks[key].add(batch)
-        dup = the_plan.duplicates
-        manifest = [i for k in range(the_plan.count) for i in ([dup[k]] if k in dup else []) + manifest_problems.get(k, [])]
-        manifest += the_plan.unlisted
-        if manifest:
-            raise BuildRefused(manifest)
-        if incidents:
-            raise BuildRefused(incidents)
-        for sink in sinks.values():
-            sink.close()
-        counts = {k: s.count for k, s in sorted(sinks.items())}
-        result = BuildResult(counts, {k: s.nbytes for k, s in sinks.items()}, the_plan.count, stats)
+            dup = the_plan.duplicates
+            manifest = [i for k in range(the_plan.count) for i in ([dup[k]] if k in dup else []) + manifest_problems.get(k, [])]
+            manifest += the_plan.unlisted
+            if manifest:
+                raise BuildRefused(manifest)
+            if incidents:
+                raise BuildRefused(incidents)
+            for sink in sinks.values():
+                sink.close()
+            counts = {k: s.count for k, s in sorted(sinks.items())}
+            result = BuildResult(counts, {k: s.nbytes for k, s in sinks.items()}, the_plan.count, stats)
+        text = workers.call(card, result, here=small)  # once the pool's workers are gone
         (staging / "data").mkdir(parents=True, exist_ok=True)
-        write_text(staging / "README.md", render_card(result, feats))
+        write_text(staging / "README.md", text)
         commit_staged(staging, out, ["data", "README.md"])
         return result
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -19,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+#: Tasks a worker process runs before it is replaced (Python >= 3.11).
+TASKS_PER_WORKER = 100
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -59,14 +62,19 @@ class Workers:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),))
+            # a fresh worker now and then: what fragments a worker's memory does not build up
+            renew = {"max_tasks_per_child": TASKS_PER_WORKER} if sys.version_info >= (3, 11) else {}
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),), **renew)
         return self._pool
 
     def call(self, fn: Callable[[T], R], arg: T, here: bool = False) -> R:
-        """``fn(arg)`` in a worker (in this process when ``here`` or with one job)."""
+        """``fn(arg)`` in a process of its own that ends with the call, so that whatever memory
+        the call needs is returned (in this process when ``here`` or with one job)."""
         if here or self.jobs == 1:
             return fn(arg)
-        return self._executor().submit(fn, arg).result()
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),)) as one:
+            return one.submit(fn, arg).result()
 
     def ordered_map(self, fn: Callable[[T], R], tasks: Sequence[T], window: int | None = None) -> Iterator[R]:
         """``map(fn, tasks)`` on the workers (in this process with one job or one task)."""
