@@ -439,7 +439,7 @@ def assemble(root: Path, entry: dict[str, Any], annotation: Path | None = None, 
     path = annotation if annotation is not None else root / "annotations" / f"{entry['id']}.json"
     if not path.exists():
         return article, []
-    file = _rel(path, root)
+    file = _rel(path, root) if annotation is not None else f"annotations/{entry['id']}.json"
     doc, out = _load(path, file)
     if out:
         return None, out
