@@ -6,7 +6,7 @@ EXTRAS ?= dev
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install build validate docs clean
+.PHONY: demo test install build validate docs clean bench bench-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ build: $(STAMP)
 # The documentation site (site/), from docs/ and the built dataset; fails on any warning.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# Benchmarks (docs/performance.md): synthetic corpora of 1k, 10k and 100k articles. Takes a while.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet $(PIP_CONSTRAINTS) -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.run
+
+# The same on 200 articles, written to a scratch page (CI runs this as tests/test_scale.py).
+bench-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.run --smoke --page /tmp/akhbar-performance-smoke.md
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache

@@ -90,6 +90,43 @@ def emit_json(dest: str, obj: dict[str, Any]) -> None:
         write_text(dest, text)
 
 
+COMMIT_MARKER = "COMMIT"
+
+
+def commit_staged(staging: Path, target: Path, names: list[str]) -> None:
+    """Move ``staging/NAME`` over ``target/NAME`` for every name, as one unit even across a crash.
+
+    Everything in ``staging`` must be complete. A marker file listing the names
+    is written (atomically) first: once it exists the commit only goes forward,
+    and :func:`recover_staged` finishes it after a crash; before it exists a
+    crash leaves ``target`` untouched and the staging folder is discarded.
+    """
+    write_text(staging / COMMIT_MARKER, "\n".join(names) + "\n")
+    _roll_forward(staging, target, names)
+
+
+def recover_staged(staging: Path, target: Path) -> None:
+    """Finish a commit that was interrupted after its marker, or discard an unfinished staging folder."""
+    marker = staging / COMMIT_MARKER
+    if marker.is_file():
+        _roll_forward(staging, target, marker.read_text(encoding="utf-8").split())
+    elif staging.exists():
+        shutil.rmtree(staging)
+
+
+def _roll_forward(staging: Path, target: Path, names: list[str]) -> None:
+    """Each step can be repeated: whatever a crash interrupts, running this again completes it."""
+    for name in names:
+        new, dest = staging / name, target / name
+        if new.is_dir():
+            swap_dir(new, dest)
+        elif new.exists():
+            os.replace(new, dest)
+        recover_dir(dest)
+    (staging / COMMIT_MARKER).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a UTF-8 text file, or fail with one line naming the file."""
     try:
@@ -113,3 +150,7 @@ def load_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
+    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
+        raise UserError(f"{path}: invalid JSON: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise UserError(f"{path}: invalid JSON: nested too deeply") from None

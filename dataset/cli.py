@@ -17,6 +17,16 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got {value!r}")
+    return n
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     from .convert import convert, sha256_hex
 
@@ -40,14 +50,21 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_paths
+    from .validate import validate_stream
 
     root = _root(args)
-    incidents, articles, nfiles = validate_paths(root, [Path(p) for p in args.paths])
-    incidents = [i for i in incidents if i.code not in set(args.exclude)]
-    counts = {layer: sum(len(getattr(a.layers, layer)) for a in articles) for layer in ("entities", "events", "quotes")}
+    nfiles, results = validate_stream(root, [Path(p) for p in args.paths])
+    excluded = set(args.exclude)
+    incidents, narticles = [], 0
+    counts = {"entities": 0, "events": 0, "quotes": 0}
+    for found, article in results:  # one article at a time: memory does not grow with the corpus
+        incidents.extend(i for i in found if i.code not in excluded)
+        if article is not None:
+            narticles += 1
+            for layer in counts:
+                counts[layer] += len(getattr(article.layers, layer))
     if args.json:
-        emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": len(articles), "counts": counts,
+        emit_json(args.json, {"valid": not incidents, "files": nfiles, "articles": narticles, "counts": counts,
                                "incidents": [{"file": i.file, "pointer": i.pointer, "code": i.code, "message": i.message} for i in incidents]})
     if args.json != "-":
         for i in incidents:
@@ -55,17 +72,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if incidents:
             print(f"*** FAILED *** with {len(incidents)} error(s)", file=sys.stderr)
         else:
-            print(f"valid: {nfiles} file(s), {len(articles)} article(s): "
+            print(f"valid: {nfiles} file(s), {narticles} article(s): "
                   f"{counts['entities']} entities, {counts['events']} events, {counts['quotes']} quotes")
     return 1 if incidents else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildRefused, build
+    from .parallel import default_jobs
 
     root = _root(args)
     try:
-        result = build(root, Path(args.output) if args.output else None)
+        result = build(root, Path(args.output) if args.output else None, jobs=args.jobs or default_jobs())
     except BuildRefused as exc:
         for i in exc.incidents:
             print(i, file=sys.stderr)
@@ -100,4 +118,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build dataset/ (Parquet + card) from seeds/ and annotations/", description="Validate, then write the Hugging Face dataset (Parquet per config and split, and the card) into dataset/ atomically.")
     p.add_argument("--root", default=".", help="repository root (default: .)")
     p.add_argument("-o", "--output", help="dataset folder (default: ROOT/dataset)")
+    p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                   help="worker processes for the per-article work (default: all cores); the output is the same for every N")
     p.set_defaults(handler=cmd_build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from . import text as tx
 from .model import Article, Segment, Sentence, Span
@@ -20,7 +21,16 @@ def segment(text: str) -> tuple[list[Segment], str | None, str | None]:
     ``artifact``; a line that does not end like a sentence is a ``caption``
     (image caption or pull-quote); the first paragraph after the date line may
     open with a ``dateline`` (``دمشق -``), which becomes its own segment.
+
+    Remembered for the last few texts: the manifest check and the conversion of
+    the same seed share one segmentation.
     """
+    segments, published, dateline = _segment(text)
+    return list(segments), published, dateline
+
+
+@lru_cache(maxsize=8)
+def _segment(text: str) -> tuple[tuple[Segment, ...], str | None, str | None]:
     blocks = list(tx.lines(text))
     segments: list[Segment] = []
     published: str | None = None
@@ -54,7 +64,7 @@ def segment(text: str) -> tuple[list[Segment], str | None, str | None]:
             else:
                 add("paragraph", s, e)
             seen_paragraph = True
-    return segments, published, dateline
+    return tuple(segments), published, dateline
 
 
 def convert(text: str, article_id: str, source_file: str, sha256: str | None = None) -> Article:
@@ -70,7 +80,7 @@ def convert(text: str, article_id: str, source_file: str, sha256: str | None = N
             continue
         for s, e in tx.sentence_spans(text, seg.start, seg.end):
             first = len(tokens)
-            tokens.extend(Span(ts, te, text[ts:te]) for ts, te in tx.token_spans(text, s, e))
+            tokens.extend([Span(m.start(), m.end(), m.group()) for m in tx.TOKEN_RE.finditer(text, s, e)])
             sentences.append(Sentence(f"s{len(sentences)}", index, s, e, text[s:e], first, len(tokens)))
     return Article(id=article_id, text=text, source_file=source_file,
                    sha256=sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")),

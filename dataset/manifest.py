@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserError
 from ..fsio import load_json, read_text, write_json
 from ..schema import SCHEMA_VERSION
 from .convert import segment, sha256_hex
@@ -47,18 +48,30 @@ def entries(root: Path) -> list[dict[str, Any]]:
 def update(root: Path) -> list[str]:
     """Add an entry for every seed file without one; keep existing entries as they are.
 
-    Returns the ids added. Writes atomically; existing entries (and their
-    hand-filled publisher, URL, rights and split) are never changed.
+    Returns the ids added. Refuses (one line) a manifest that does not validate;
+    upgrades one in an older ``schema_version`` (and writes it back in the
+    current one). Writes atomically; existing entries (and their hand-filled
+    publisher, URL, rights and split) are never changed.
     """
+    from .validate import manifest_document
+
     path = root / MANIFEST
-    doc = load_json(path) if path.exists() else {"schema_version": SCHEMA_VERSION, "articles": []}
+    if path.exists():
+        raw = load_json(path)
+        doc, incidents = manifest_document(root)  # upgraded from an older schema_version if need be
+        if doc is None:
+            more = f" (and {len(incidents) - 1} more; run `akhbar validate`)" if len(incidents) > 1 else ""
+            raise UserError(f"{incidents[0]}{more}; fix the manifest before adding to it")
+        upgraded = raw.get("schema_version") != SCHEMA_VERSION
+    else:
+        doc, upgraded = {"schema_version": SCHEMA_VERSION, "articles": []}, False
     known = {e["id"] for e in doc["articles"]}
     added = []
     for seed in sorted((root / "seeds").glob("*.txt")):
         if seed.stem not in known:
             doc["articles"].append(entry_for(root, seed))
             added.append(seed.stem)
-    if added or not path.exists():
+    if added or upgraded or not path.exists():
         doc["articles"].sort(key=lambda e: e["id"])
         write_json(path, doc)
     return added

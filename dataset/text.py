@@ -8,10 +8,23 @@ Policies (documented in docs/structure.md):
   marks, and at segment ends. A dot between two digits is a decimal point.
   If a segment's quotation marks never balance, quotation marks are ignored in it.
 * **Tokens** are maximal runs of word characters (letters, digits, Arabic
-  diacritics, tatweel), where a ``-`` or ``.`` *between* word characters stays
-  inside the token (``تو-22``, ``3.5``); every other non-space character is a
-  token of its own. Clitics stay attached to their word (``لتنظيم``), as in
+  diacritics, tatweel, combining marks), where a ``-`` or ``.`` (or the Arabic
+  decimal and thousands separators ``٫`` ``٬``) *between* word characters stays
+  inside the token (``تو-22``, ``3.5``, ``٣٫٥``); every other non-space character
+  is a token of its own. Clitics stay attached to their word (``لتنظيم``), as in
   Wojood and ANERcorp.
+
+Hostile text is read, never rewritten (offsets index the stored text):
+
+* **Line ends**: ``\n``, ``\r\n`` and a lone ``\r`` all end a line.
+* **Invisible format characters** (:data:`INVISIBLE`: zero-width space, joiner
+  and non-joiner, LRM/RLM/ALM, bidi embeddings, overrides and isolates, word
+  joiner, soft hyphen, a byte-order mark anywhere) between two word characters
+  stay inside the token; elsewhere they are skipped like spaces, so they are
+  never a token, never start or end a segment or sentence, and never hide a
+  sentence end or a date line.
+* **NFD** text keeps its combining marks inside the word; **Arabic-Indic
+  digits** are digits (dates, decimals).
 """
 
 from __future__ import annotations
@@ -20,10 +33,16 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-# Arabic combining marks (harakat, Quranic marks, superscript alef) count as word characters.
-_MARKS = "\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED"
+# Arabic combining marks (harakat, Quranic marks, superscript alef) and the Latin combining
+# diacritics of NFD text count as word characters.
+_MARKS = ("\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED"
+          "\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F")
 WORD = rf"[\w{_MARKS}]"
-TOKEN_RE = re.compile(rf"{WORD}+(?:[-.]{WORD}+)*|\S")
+#: Zero-width and bidirectional format characters: kept in the text, never tokens.
+INVISIBLE = "\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+TOKEN_RE = re.compile(rf"{WORD}+(?:(?:[-.٫٬]|[{INVISIBLE}]+){WORD}+)*|(?![{INVISIBLE}])\S")
+_LINE_RE = re.compile(r"[^\r\n]+")
 SENTENCE_END = frozenset(".؟?!")
 # Opening and closing quotation marks, and marks that toggle.
 QUOTE_OPEN = frozenset("“«‹")
@@ -41,20 +60,36 @@ def is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
+_INVISIBLE_SET = frozenset(chr(c) for c in range(0x10000) if _INVISIBLE_RE.match(chr(c)))
+
+
+def is_blank(ch: str) -> bool:
+    """Whitespace or an invisible format character."""
+    return ch.isspace() or ch in _INVISIBLE_SET
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without surrounding whitespace and invisible characters (may become empty)."""
+    while start < end and is_blank(text[start]):
+        start += 1
+    while end > start and is_blank(text[end - 1]):
+        end -= 1
+    return start, end
+
+
 def lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of every non-blank line, trimmed of surrounding whitespace."""
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = pos + (len(raw) - len(raw.lstrip()))
-            yield start, start + len(stripped)
-        pos += len(raw) + 1
+    """(start, end) of every non-blank line, trimmed of whitespace and invisible characters."""
+    for m in _LINE_RE.finditer(text):
+        start, end = trim(text, m.start(), m.end())
+        if start < end:
+            yield start, end
 
 
 def parse_date_line(line: str) -> str | None:
     """``الأحد 2017/11/05`` -> ``2017-11-05`` (None if the line is not a date line)."""
-    m = DATE_LINE_RE.match(_ascii_digits(line))
+    if "/" not in line:  # cheap exit for every other line (paragraphs are long)
+        return None
+    m = DATE_LINE_RE.match(_ascii_digits(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", line))))
     if not m:
         return None
     year, month, day = (int(g) for g in m.groups())
@@ -69,7 +104,7 @@ def _ascii_digits(s: str) -> str:
 
 def ends_like_sentence(block: str) -> bool:
     """A paragraph ends with terminal punctuation, possibly followed by closing quotes."""
-    stripped = block.rstrip("”»›\"')")
+    stripped = _INVISIBLE_RE.sub("", block).rstrip("”»›\"')")
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
@@ -81,13 +116,18 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans  # type: ignore[return-value]
 
 
+_SPLIT_MARKS_RE = re.compile("[%s]" % re.escape("".join(sorted(SENTENCE_END | QUOTE_OPEN | QUOTE_CLOSE | QUOTE_TOGGLE))))
+
+
 def _split(text: str, start: int, end: int, use_quotes: bool) -> list[tuple[int, int]] | None:
     out: list[tuple[int, int]] = []
     depth = 0
     toggled = False
     begin = start
-    i = start
-    while i < end:
+    for m in _SPLIT_MARKS_RE.finditer(text, start, end):  # only these characters matter
+        i = m.start()
+        if i < begin:  # inside a run of sentence-end marks already consumed
+            continue
         ch = text[i]
         if use_quotes and ch in QUOTE_OPEN:
             depth += 1
@@ -102,26 +142,17 @@ def _split(text: str, start: int, end: int, use_quotes: bool) -> list[tuple[int,
                 while j < end and text[j] in SENTENCE_END:
                     j += 1
                 out.append((begin, j))
-                begin = i = j
-                continue
-        i += 1
+                begin = j
     if use_quotes and (depth or toggled):
         return None
     out.append((begin, end))
-    trimmed = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            trimmed.append((s, e))
-    return trimmed
+    trimmed = [trim(text, s, e) for s, e in out]
+    return [(s, e) for s, e in trimmed if s < e]
 
 
 def token_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Tokens of ``text[start:end]`` as (start, end) pairs in article offsets."""
-    return [(m.start() + start, m.end() + start) for m in TOKEN_RE.finditer(text[start:end])]
+    return [m.span() for m in TOKEN_RE.finditer(text, start, end)]
 
 
 def has_letter(block: str) -> bool:

@@ -9,9 +9,10 @@ once (after Universal Dependencies' ``validate.py``). The codes are listed in
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from .. import schema
 from ..errors import Incident, UserError
 from ..fsio import load_json
 from . import text as tx
-from .model import Article, Entity, Layers, Span
+from .migrate import short as _short
+from .migrate import upgrade
+from .model import Article, Entity, Layers, Sentence, Span
 
 #: Stable incident codes and what they mean.
 CODES: dict[str, str] = {
@@ -55,31 +58,57 @@ PROCLITICS = frozenset("وفبلك")
 SPEAKER_TYPES = frozenset({"PERS", "ORG", "NORP", "GPE", "OCC"})
 _BOUNDARY_OK = frozenset("%٪‰")
 MANIFEST_FILE = "seeds/manifest.json"
-_VERSION_RE = re.compile(r"^\d+\.\d+$")
 
 
 def _ptr(*parts: object) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    r = repr(value)
-    return r if len(r) <= limit else r[: limit - 1] + "…"
+@lru_cache(maxsize=None)
+def _fast_validator(name: str) -> Any:
+    """jsonschema-rs compiled validator of schema ``name`` (the fast path), or None if unavailable."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a declared dependency; the reference path still works
+        return None
+    registry = jsonschema_rs.Registry([(schema.load(n)["$id"], schema.load(n)) for n in schema.NAMES])
+    return jsonschema_rs.Draft202012Validator(schema.load(name), registry=registry, validate_formats=True)
 
 
-def schema_incidents(name: str, doc: Any, file: str) -> list[Incident]:
-    """All JSON-Schema errors of ``doc`` against schema ``name``, one incident each."""
-    if isinstance(doc, dict) and "schema_version" in doc and doc["schema_version"] != schema.SCHEMA_VERSION:
-        v = doc["schema_version"]
-        hint = "newer than this akhbar; upgrade akhbar" if isinstance(v, str) and _VERSION_RE.match(v) and v > schema.SCHEMA_VERSION else "not a known version"
-        return [Incident(file, "/schema_version", "schema-version",
-                         f"schema_version {_short(v)} is {hint}; this akhbar reads {schema.SCHEMA_VERSION}")]
+def is_schema_valid(name: str, doc: Any) -> bool:
+    """Fast yes/no: jsonschema-rs when it can read ``doc``, else the reference ``jsonschema``."""
+    fast = _fast_validator(name)
+    if fast is not None:
+        try:
+            return bool(fast.is_valid(doc))
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            pass  # e.g. integers beyond 64 bits: let the reference validator decide
+    return schema.validator(name).is_valid(doc)
+
+
+def checked(name: str, doc: Any, file: str) -> tuple[Any, list[Incident]]:
+    """Upgrade ``doc`` from an older ``schema_version`` if it can be, then schema-check it.
+
+    Returns (document in the current version, incidents). Valid documents take
+    the jsonschema-rs fast path; an invalid one is re-checked with ``jsonschema``
+    ``iter_errors`` for every error with its JSON pointer.
+    """
+    doc, problem = upgrade(name, doc)
+    if problem is not None:
+        return doc, [Incident(file, "/schema_version", "schema-version", problem)]
+    if is_schema_valid(name, doc):
+        return doc, []
     out = []
     for err in sorted(schema.validator(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         err = _deepest(err)
         msg = err.message if len(err.message) <= 160 else err.message[:159] + "…"
         out.append(Incident(file, _ptr(*err.absolute_path), "schema", msg))
-    return out
+    return doc, out  # empty if the fast path was wrong: the reference decides
+
+
+def schema_incidents(name: str, doc: Any, file: str) -> list[Incident]:
+    """All JSON-Schema errors of ``doc`` against schema ``name``, one incident each."""
+    return checked(name, doc, file)[1]
 
 
 def _deepest(err: ValidationError) -> ValidationError:
@@ -95,40 +124,41 @@ def _deepest(err: ValidationError) -> ValidationError:
 # --- semantic checks on an article with its layers ---------------------------------
 
 
-def _span_incidents(text: str, span: Span, file: str, ptr: str, boundary: bool = True) -> Iterator[Incident]:
+def _span_incidents(text: str, span: Span | Entity, file: str, where: tuple[Any, ...], boundary: bool = True) -> Iterator[Incident]:
+    """Problems of one span; ``where`` are the JSON-pointer parts (joined only when there is a problem)."""
     n = len(text)
     if not (0 <= span.start < span.end <= n):
-        yield Incident(file, ptr, "span-range", f"offsets {span.start}-{span.end} are not a non-empty range inside the text (length {n})")
+        yield Incident(file, _ptr(*where), "span-range", f"offsets {span.start}-{span.end} are not a non-empty range inside the text (length {n})")
         return
     actual = text[span.start:span.end]
     if actual != span.text:
-        yield Incident(file, ptr + "/text", "span-text", f"text {_short(span.text)} != text[{span.start}:{span.end}] {_short(actual)}; fix the offsets or the text")
+        yield Incident(file, _ptr(*where) + "/text", "span-text", f"text {_short(span.text)} != text[{span.start}:{span.end}] {_short(actual)}; fix the offsets or the text")
         return
     if boundary:
-        for ch, where in ((actual[0], "starts"), (actual[-1], "ends")):
-            if ch.isspace() or (tx.is_punct(ch) and ch not in _BOUNDARY_OK and tx.unicodedata.category(ch)[0] == "P"):
-                yield Incident(file, ptr, "span-boundary", f"span {_short(actual)} {where} with {_short(ch)}; trim it")
+        for ch, side in ((actual[0], "starts"), (actual[-1], "ends")):
+            if tx.is_blank(ch) or (tx.is_punct(ch) and ch not in _BOUNDARY_OK and tx.unicodedata.category(ch)[0] == "P"):
+                yield Incident(file, _ptr(*where), "span-boundary", f"span {_short(actual)} {side} with {_short(ch)}; trim it")
                 break
 
 
-def _all_spans(layers: Layers) -> Iterator[tuple[str, Span]]:
+def _all_spans(layers: Layers) -> Iterator[tuple[tuple[Any, ...], Span | Entity]]:
     for i, e in enumerate(layers.entities):
-        yield _ptr("entities", i), e.span
+        yield ("entities", i), e
     for i, ev in enumerate(layers.events):
-        yield _ptr("events", i, "trigger"), ev.trigger
+        yield ("events", i, "trigger"), ev.trigger
         for j, a in enumerate(ev.arguments):
             if a.ref.span is not None:
-                yield _ptr("events", i, "arguments", j), a.ref.span
+                yield ("events", i, "arguments", j), a.ref.span
     for i, q in enumerate(layers.quotes):
         for j, c in enumerate(q.content):
-            yield _ptr("quotes", i, "content", j), c
+            yield ("quotes", i, "content", j), c
         if q.cue is not None:
-            yield _ptr("quotes", i, "cue"), q.cue
+            yield ("quotes", i, "cue"), q.cue
         if q.source is not None and q.source.span is not None:
-            yield _ptr("quotes", i, "source"), q.source.span
+            yield ("quotes", i, "source"), q.source.span
 
 
-def _in_text(text: str, span: Span) -> bool:
+def _in_text(text: str, span: Span | Entity) -> bool:
     return 0 <= span.start < span.end <= len(text) and text[span.start:span.end] == span.text
 
 
@@ -137,7 +167,7 @@ def check_structure(article: Article, file: str) -> list[Incident]:
     out: list[Incident] = []
     for name, items in (("segments", article.segments), ("sentences", article.sentences), ("tokens", article.tokens)):
         for i, item in enumerate(items):
-            out.extend(_span_incidents(article.text, Span(item.start, item.end, item.text), file, _ptr(name, i), boundary=False))
+            out.extend(_span_incidents(article.text, Span(item.start, item.end, item.text), file, (name, i), boundary=False))
     for i, s in enumerate(article.sentences):
         if not (0 <= s.segment < len(article.segments)) or not (s.token_start <= s.token_end <= len(article.tokens)):
             out.append(Incident(file, _ptr("sentences", i), "dangling-ref", f"sentence {s.id} points at a segment or token range that does not exist"))
@@ -152,13 +182,13 @@ def check_layers(article: Article, file: str) -> list[Incident]:
         out.extend(_span_incidents(text, span, file, ptr))
 
     # ids
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for kind, items in (("clusters", layers.clusters), ("entities", layers.entities), ("events", layers.events), ("quotes", layers.quotes)):
         for i, item in enumerate(items):
             if item.id in seen:
-                out.append(Incident(file, _ptr(kind, i, "id"), "duplicate-id", f"id {item.id} is already used at {seen[item.id]}; ids are unique per article"))
+                out.append(Incident(file, _ptr(kind, i, "id"), "duplicate-id", f"id {item.id} is already used at {_ptr(*seen[item.id])}; ids are unique per article"))
             else:
-                seen[item.id] = _ptr(kind, i)
+                seen[item.id] = (kind, i)
     entities = {e.id: e for e in layers.entities}
     clusters = {c.id for c in layers.clusters}
 
@@ -198,7 +228,7 @@ def check_layers(article: Article, file: str) -> list[Incident]:
 
 
 def _check_entities(article: Article, file: str) -> Iterator[Incident]:
-    ents = [(i, e) for i, e in enumerate(article.layers.entities) if _in_text(article.text, e.span)]
+    ents = [(i, e) for i, e in enumerate(article.layers.entities) if _in_text(article.text, e)]
     keys = Counter((e.type, e.start, e.end) for _, e in ents)
     reported = set()
     for i, e in ents:
@@ -241,16 +271,33 @@ def outermost(entities: Iterable[Entity]) -> list[Entity]:
     return out
 
 
+def sentence_finder(article: Article):
+    """``find(start, end)``: what ``article.sentence_of`` returns, by bisection when sentences are in order."""
+    sents = article.sentences
+    if any(b.start < a.end for a, b in zip(sents, sents[1:])):
+        return article.sentence_of  # unordered or overlapping (a hand-made record): the linear scan
+    starts = [s.start for s in sents]
+
+    def find(start: int, end: int) -> Sentence | None:
+        k = bisect.bisect_right(starts, start) - 1
+        if k >= 0 and sents[k].start <= start and end <= sents[k].end:
+            return sents[k]
+        return None
+
+    return find
+
+
 def _check_sentences(article: Article, file: str, entities: dict[str, Entity]) -> Iterator[Incident]:
     text = article.text
     index = {e.id: i for i, e in enumerate(article.layers.entities)}
+    sentence_of = sentence_finder(article)
     for e in article.layers.entities:
-        if _in_text(text, e.span) and article.sentence_of(e.start, e.end) is None:
+        if _in_text(text, e) and sentence_of(e.start, e.end) is None:
             yield Incident(file, _ptr("entities", index[e.id]), "cross-sentence", f"entity {e.id} {_short(e.text)} is not inside one sentence")
     for i, ev in enumerate(article.layers.events):
         if not _in_text(text, ev.trigger):
             continue
-        sent = article.sentence_of(ev.trigger.start, ev.trigger.end)
+        sent = sentence_of(ev.trigger.start, ev.trigger.end)
         if sent is None:
             yield Incident(file, _ptr("events", i, "trigger"), "cross-sentence", f"event {ev.id}: trigger is not inside one sentence")
             continue
@@ -259,7 +306,7 @@ def _check_sentences(article: Article, file: str, entities: dict[str, Entity]) -
             if span is not None and _in_text(text, span) and not (sent.start <= span.start and span.end <= sent.end):
                 yield Incident(file, _ptr("events", i, "arguments", j), "argument-sentence", f"event {ev.id}: argument {_short(span.text)} is outside the trigger's sentence {sent.id}")
     # token conflicts among outermost mentions
-    ok = [e for e in article.layers.entities if _in_text(text, e.span)]
+    ok = [e for e in article.layers.entities if _in_text(text, e)]
     outer = outermost(ok)
     tok_of = _token_index(article)
     for a, b in zip(outer, outer[1:]):
@@ -298,75 +345,109 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def validate_manifest(root: Path) -> tuple[list[dict[str, Any]], list[Incident]]:
-    """Schema-check the manifest and check it against the seed files. Returns (entries, incidents)."""
+def manifest_document(root: Path) -> tuple[dict[str, Any] | None, list[Incident]]:
+    """Read, upgrade and schema-check ``seeds/manifest.json``: (document or None, incidents)."""
+    from .manifest import MANIFEST
+
+    doc, out = _load(root / MANIFEST, MANIFEST)
+    if out:  # unreadable (a JSON null is read, and then fails the schema)
+        return None, out
+    doc, out = checked("manifest", doc, MANIFEST)
+    return (None, out) if out else (doc, [])
+
+
+def check_entry(root: Path, index: int, e: dict[str, Any]) -> tuple[list[Incident], str | None]:
+    """One manifest entry against its seed file: (incidents, the seed text when it is readable and matches)."""
     from .convert import segment, sha256_hex
     from .manifest import MANIFEST
 
-    path = root / MANIFEST
-    doc, out = _load(path, MANIFEST)
+    out = []
+    p = _ptr("articles", index)
+    seed = root / e["file"]
+    if Path(e["file"]).stem != e["id"]:
+        out.append(Incident(MANIFEST, p + "/file", "id-mismatch", f"article {e['id']}: file {e['file']} has a different stem; the id is the file stem"))
+    if not seed.is_file():
+        out.append(Incident(MANIFEST, p + "/file", "missing-seed", f"article {e['id']}: {e['file']} does not exist"))
+        return out, None
+    data = seed.read_bytes()
+    if sha256_hex(data) != e["sha256"]:
+        out.append(Incident(MANIFEST, p + "/sha256", "sha256-mismatch", f"article {e['id']}: {e['file']} has SHA-256 {sha256_hex(data)[:12]}…, the manifest says {e['sha256'][:12]}…; seeds are never edited"))
+        return out, None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        out.append(Incident(MANIFEST, p + "/file", "json", f"article {e['id']}: {e['file']} is not UTF-8"))
+        return out, None
+    _, published, dateline = segment(text)
+    for key, found in (("published", published), ("dateline", dateline)):
+        if e[key] != found:
+            out.append(Incident(MANIFEST, p + "/" + key, "manifest-field", f"article {e['id']}: {key} is {_short(e[key])} but the text says {_short(found)}"))
+    return out, text
+
+
+def duplicate_entries(doc: dict[str, Any]) -> dict[int, Incident]:
+    """Manifest entries whose id was listed before, by index."""
+    from .manifest import MANIFEST
+
+    listed: set[str] = set()
+    out = {}
+    for i, e in enumerate(doc["articles"]):
+        if e["id"] in listed:
+            out[i] = Incident(MANIFEST, _ptr("articles", i, "id"), "duplicate-id", f"article {e['id']} is listed twice")
+        listed.add(e["id"])
+    return out
+
+
+def unlisted_seeds(root: Path, doc: dict[str, Any]) -> list[Incident]:
+    from .manifest import MANIFEST
+
+    listed = {e["id"] for e in doc["articles"]}
+    return [Incident(MANIFEST, "/articles", "unlisted-seed", f"seeds/{seed.name} has no entry; run `akhbar manifest` to add it")
+            for seed in sorted((root / "seeds").glob("*.txt")) if seed.stem not in listed]
+
+
+def validate_manifest(root: Path) -> tuple[list[dict[str, Any]], list[Incident]]:
+    """Schema-check the manifest and check it against the seed files. Returns (entries, incidents)."""
+    doc, out = manifest_document(root)
     if doc is None:
         return [], out
-    out = schema_incidents("manifest", doc, MANIFEST)
-    if out:
-        return [], out
-    listed = set()
+    duplicates = duplicate_entries(doc)
     for i, e in enumerate(doc["articles"]):
-        p = _ptr("articles", i)
-        if e["id"] in listed:
-            out.append(Incident(MANIFEST, p + "/id", "duplicate-id", f"article {e['id']} is listed twice"))
-        listed.add(e["id"])
-        seed = root / e["file"]
-        if Path(e["file"]).stem != e["id"]:
-            out.append(Incident(MANIFEST, p + "/file", "id-mismatch", f"article {e['id']}: file {e['file']} has a different stem; the id is the file stem"))
-        if not seed.is_file():
-            out.append(Incident(MANIFEST, p + "/file", "missing-seed", f"article {e['id']}: {e['file']} does not exist"))
-            continue
-        data = seed.read_bytes()
-        if sha256_hex(data) != e["sha256"]:
-            out.append(Incident(MANIFEST, p + "/sha256", "sha256-mismatch", f"article {e['id']}: {e['file']} has SHA-256 {sha256_hex(data)[:12]}…, the manifest says {e['sha256'][:12]}…; seeds are never edited"))
-            continue
-        try:
-            _, published, dateline = segment(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            out.append(Incident(MANIFEST, p + "/file", "json", f"article {e['id']}: {e['file']} is not UTF-8"))
-            continue
-        for key, found in (("published", published), ("dateline", dateline)):
-            if e[key] != found:
-                out.append(Incident(MANIFEST, p + "/" + key, "manifest-field", f"article {e['id']}: {key} is {_short(e[key])} but the text says {_short(found)}"))
-    for seed in sorted((root / "seeds").glob("*.txt")):
-        if seed.stem not in listed:
-            out.append(Incident(MANIFEST, "/articles", "unlisted-seed", f"seeds/{seed.name} has no entry; run `akhbar manifest` to add it"))
+        if i in duplicates:
+            out.append(duplicates[i])
+        out.extend(check_entry(root, i, e)[0])
+    out.extend(unlisted_seeds(root, doc))
     return sorted(doc["articles"], key=lambda e: e["id"]), out
 
 
-def assemble(root: Path, entry: dict[str, Any], annotation: Path | None = None) -> tuple[Article | None, list[Incident]]:
-    """Seed + annotation file -> validated article. (None, incidents) when invalid."""
+def assemble(root: Path, entry: dict[str, Any], annotation: Path | None = None, text: str | None = None) -> tuple[Article | None, list[Incident]]:
+    """Seed + annotation file -> validated article. (None, incidents) when invalid.
+
+    ``text`` is the seed text when the caller has already read it (:func:`check_entry`).
+    """
     from .convert import convert
 
-    seed = root / entry["file"]
-    if not seed.is_file():
-        return None, [Incident(MANIFEST_FILE, "/articles", "missing-seed", f"article {entry['id']}: {entry['file']} does not exist")]
-    data = seed.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Incident(entry["file"], f"byte {exc.start}", "json", "the seed is not valid UTF-8")]
+    if text is None:
+        seed = root / entry["file"]
+        if not seed.is_file():
+            return None, [Incident(MANIFEST_FILE, "/articles", "missing-seed", f"article {entry['id']}: {entry['file']} does not exist")]
+        try:
+            text = seed.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [Incident(entry["file"], f"byte {exc.start}", "json", "the seed is not valid UTF-8")]
     article = convert(text, entry["id"], entry["file"], sha256=entry["sha256"])
     path = annotation if annotation is not None else root / "annotations" / f"{entry['id']}.json"
     if not path.exists():
         return article, []
-    file = _rel(path, root)
+    file = _rel(path, root) if annotation is not None else f"annotations/{entry['id']}.json"
     doc, out = _load(path, file)
-    if doc is None:
+    if out:
         return None, out
-    out = schema_incidents("annotation", doc, file)
+    doc, out = checked("annotation", doc, file)
     if out:
         return None, out
     if doc["id"] != entry["id"]:
         return None, [Incident(file, "/id", "id-mismatch", f"the file declares id {doc['id']} but belongs to article {entry['id']}")]
-    from dataclasses import replace
-
     article = replace(article, layers=Layers.from_dict(doc))
     out = check_layers(article, file)
     return (None if out else article), out
@@ -379,11 +460,11 @@ def _annotation(root: Path, path: Path, file: str, doc: Any, entries_by_id: dict
         if path.stem != doc["id"] and path.parent.name == "annotations":
             return None, [Incident(file, "/id", "id-mismatch", f"the file is named {path.stem} but declares id {doc['id']}")]
         return assemble(root, entries_by_id[doc["id"]], path)
-    return None, schema_incidents("annotation", doc, file)
+    return None, checked("annotation", doc, file)[1]
 
 
 def _record(file: str, doc: Any) -> tuple[Article | None, list[Incident]]:
-    out = schema_incidents("article", doc, file)
+    doc, out = checked("article", doc, file)
     if out:
         return None, out
     article = Article.from_dict(doc)
@@ -395,19 +476,21 @@ def validate_file(root: Path, path: Path, entries_by_id: dict[str, dict[str, Any
     """One annotation file or article record (recognised by its ``text`` and ``segments`` keys)."""
     file = _rel(path, root)
     doc, out = _load(path, file)
-    if doc is None:
+    if out:
         return None, out
     if isinstance(doc, dict) and "text" in doc and "segments" in doc:
         return _record(file, doc)
     return _annotation(root, path, file, doc, entries_by_id)
 
 
-def validate_paths(root: Path, paths: list[Path]) -> tuple[list[Incident], list[Article], int]:
+def validate_stream(root: Path, paths: list[Path]) -> tuple[int, Iterator[tuple[list[Incident], Article | None]]]:
     """Validate files (annotation files, article records) or, with no paths, the whole repository.
 
-    The manifest is always checked. Returns (incidents, valid articles, files checked).
+    Returns (files checked, results): the manifest is checked first (its incidents
+    come as the first result), then one (incidents, valid article or None) per
+    file or unannotated article, produced one at a time so that nothing is held.
     """
-    entries, incidents = validate_manifest(root)
+    entries, manifest_incidents = validate_manifest(root)
     by_id = {e["id"]: e for e in entries}
     files: list[Path] = []
     for p in paths:
@@ -418,18 +501,29 @@ def validate_paths(root: Path, paths: list[Path]) -> tuple[list[Incident], list[
     files = [f for f in files if f.resolve() != manifest_path]
     if not paths:
         files = sorted((root / "annotations").glob("*.json"))
+
+    def results() -> Iterator[tuple[list[Incident], Article | None]]:
+        yield manifest_incidents, None
+        for f in files:
+            art, inc = validate_file(root, f, by_id)
+            yield inc, art
+        if not paths:  # articles without an annotation file still get their structure checked
+            annotated = {f.stem for f in files}
+            for e in entries:
+                if e["id"] not in annotated and (root / e["file"]).is_file():
+                    art, inc = assemble(root, e)
+                    yield inc, art
+
+    return len(files) + 1, results()
+
+
+def validate_paths(root: Path, paths: list[Path]) -> tuple[list[Incident], list[Article], int]:
+    """:func:`validate_stream`, collected: (incidents, valid articles, files checked)."""
+    nfiles, results = validate_stream(root, paths)
+    incidents: list[Incident] = []
     articles: list[Article] = []
-    for f in files:
-        art, inc = validate_file(root, f, by_id)
+    for inc, art in results:
         incidents.extend(inc)
         if art is not None:
             articles.append(art)
-    if not paths:  # articles without an annotation file still get their structure checked
-        annotated = {f.stem for f in files}
-        for e in entries:
-            if e["id"] not in annotated and (root / e["file"]).is_file():
-                art, inc = assemble(root, e)
-                incidents.extend(inc)
-                if art is not None:
-                    articles.append(art)
-    return incidents, articles, len(files) + 1
+    return incidents, articles, nfiles

@@ -101,7 +101,7 @@ def test_interrupted_build_leaves_previous_dataset(annotated, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(b, "swap_dir", boom)  # interrupted after writing, before swapping in
+    monkeypatch.setattr(b, "commit_staged", boom)  # interrupted after writing, before committing
     with pytest.raises(KeyboardInterrupt):
         build(annotated)
     assert _digest(annotated / "dataset") == before

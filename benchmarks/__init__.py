@@ -1,0 +1,1 @@
+"""Akhbar benchmarks: a synthetic corpus generator and the runner that writes docs/performance.md."""
