@@ -1,0 +1,240 @@
+"""Eval benchmarks (issue 5): ``python -m benchmarks.eval_bench [--tokens N] [--mentions N]``.
+
+Three measurements, on synthetic data from :mod:`benchmarks.synth` (never the real gold):
+
+1. **NER end to end vs bare seqeval.** A synthetic corpus of about ``--tokens``
+   tokens is built into a dataset folder; predictions are the gold tags with a
+   deterministic share of tokens replaced (so some sequences are ill-formed, as
+   real systems' are). In the same run, interleaved, we time (a) the two bare
+   ``seqeval.metrics.classification_report`` calls that ``akhbar eval`` embeds
+   (``mode="strict", scheme=IOB2`` and the default mode) on the same sequences
+   already in memory, and (b) ``akhbar eval --task ner --gold DIR --bootstrap 0``
+   as a separate process, from process start to exit (reading, validation, both
+   reports, the JSON report). The ratio (b)/(a) is the figure of merit (target <= 1.2).
+2. **Span, event and quote scorers on 1M predicted mentions**, in process: the
+   scoring of ``akhbar eval`` (matching, per-type tables, report) over documents
+   whose predictions total ``--mentions`` mentions per layer; reading files is
+   excluded (it is measured in 1.). Target < 5 s each.
+3. **Bootstrap**: 1000 resamples of the NER counts of the 1M-token corpus (both
+   modes), in process. Target < 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from akhbar.dataset.build import build, ner_labels
+from akhbar.dataset.manifest import entries
+from akhbar.dataset.model import Article, Span
+from akhbar.dataset.validate import assemble
+from akhbar.eval import bootstrap as bs
+from akhbar.eval import predictions as pr
+from akhbar.eval import score
+
+from .synth import generate
+
+AVG_TOKENS = 700  # tokens per synthetic article (measured on the generator's output)
+TEST_SHARE = 0.70  # share of articles in the test split (the split buckets, dataset/manifest.py)
+REPEATS = 3
+
+
+def _corpus(workdir: Path, n: int, jobs: int) -> Path:
+    root = workdir / f"eval-synth-{n}"
+    if not (root / "dataset" / "README.md").exists():
+        generate(root, n)
+        build(root, jobs=jobs)
+    return root
+
+
+def _gold_tags(dataset: Path) -> tuple[list[str], list[list[str]]]:
+    names = ner_labels()
+    ids, tags = [], []
+    for f in [dataset / "data" / "ner" / "test.parquet"]:  # akhbar eval scores the test split
+        t = pq.read_table(f, columns=["id", "ner_tags"])
+        ids += t.column("id").to_pylist()
+        tags += [[names[i] for i in row] for row in t.column("ner_tags").to_pylist()]
+    return ids, tags
+
+
+def _perturb_tags(tags: list[list[str]], seed: int, rate: float = 0.1) -> list[list[str]]:
+    rng = random.Random(seed)
+    names = ner_labels()
+    return [[rng.choice(names) if rng.random() < rate else t for t in row] for row in tags]
+
+
+def _seqeval_both(gold: list[list[str]], pred: list[list[str]]) -> float:
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        classification_report(gold, pred, output_dict=True, mode="strict", scheme=IOB2)
+        classification_report(gold, pred, output_dict=True)
+    return time.perf_counter() - start
+
+
+def _cli_seconds(args: list[str]) -> float:
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "akhbar", *args], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if r.returncode:
+        raise RuntimeError(f"akhbar {' '.join(args)} failed: {r.stderr.strip()[-500:]}")
+    return elapsed
+
+
+def ner_end_to_end(root: Path, workdir: Path) -> dict[str, Any]:
+    dataset = root / "dataset"
+    ids, gold = _gold_tags(dataset)
+    pred = _perturb_tags(gold, seed=1)
+    path = workdir / "ner-pred.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "ner_tags": p}, ensure_ascii=False) + "\n" for i, p in zip(ids, pred)), encoding="utf-8")
+    report = workdir / "ner-report.json"
+    args = ["eval", str(path), "--task", "ner", "--gold", str(dataset), "--bootstrap", "0", "--json", str(report)]
+    seq, cli = [], []
+    for _ in range(REPEATS):  # interleaved, so load on the machine affects both alike
+        seq.append(_seqeval_both(gold, pred))
+        cli.append(_cli_seconds(args))
+    tokens = sum(map(len, gold))
+    s, c = statistics.median(seq), statistics.median(cli)
+    return {"tokens": tokens, "sentences": len(gold), "seqeval_s": seq, "akhbar_eval_s": cli,
+            "seqeval_median": s, "akhbar_median": c, "ratio": c / s}
+
+
+def bootstrap_seconds(root: Path, workdir: Path) -> dict[str, Any]:
+    evaluation = score.evaluate(str(workdir / "ner-pred.jsonl"), score.Options(task="ner", gold=str(root / "dataset"), bootstrap=0))
+    start = time.perf_counter()
+    bs.intervals(evaluation.ledger, evaluation.metrics, 1000, 0)
+    return {"samples": 1000, "units": len(evaluation.ledger.sentence_ids), "metrics": evaluation.metrics,
+            "seconds": time.perf_counter() - start}
+
+
+# --- span-level scorers ------------------------------------------------------------------
+
+
+def _shift(span: Span, text: str, rng: random.Random) -> Span:
+    """A boundary error: the span extended or shortened by one token where the text allows."""
+    if rng.random() < 0.5 and span.end < len(text):
+        end = text.find(" ", span.end + 1)
+        end = end if end != -1 else len(text)
+        return Span(span.start, end, text[span.start:end])
+    cut = text.rfind(" ", span.start, span.end)
+    return Span(span.start, cut, text[span.start:cut]) if cut > span.start else span
+
+
+def predict(article: Article, rng: random.Random) -> pr.DocPrediction:
+    """Gold layers with a deterministic share of misses, boundary errors and type errors."""
+    types = sorted({e.type for e in article.layers.entities}) or ["ORG"]
+    ents = []
+    for e in article.layers.entities:
+        r = rng.random()
+        if r < 0.1:
+            continue
+        span = _shift(e.span, article.text, rng) if r < 0.2 else e.span
+        ents.append(pr.Mention(rng.choice(types) if 0.2 <= r < 0.3 else e.type, span.text, span.start, span.end))
+    ent_span = {e.id: e.span for e in article.layers.entities}
+    evs = []
+    for ev in article.layers.events:
+        if rng.random() < 0.1:
+            continue
+        args = tuple(pr.PredArgument(a.role, a.ref.span if a.ref.span is not None else ent_span[a.ref.entity])
+                     for a in ev.arguments if rng.random() > 0.15)
+        evs.append(pr.PredEvent(ev.type, ev.realis, ev.trigger, args))
+    qs = []
+    for q in article.layers.quotes:
+        if rng.random() < 0.1:
+            continue
+        src = q.source.span if q.source and q.source.span else (ent_span[q.source.entity] if q.source else None)
+        content = tuple(_shift(c, article.text, rng) if rng.random() < 0.2 else c for c in q.content)
+        qs.append(pr.PredQuote(q.type, content, q.cue, src))
+    return pr.DocPrediction(article.id, tuple(ents), tuple(evs), tuple(qs))
+
+
+def span_scorers(root: Path, mentions: int) -> dict[str, Any]:
+    """In-process scoring time of each span task on documents totalling ``mentions`` predicted mentions."""
+    base = [a for a in (assemble(root, e)[0] for e in entries(root)[:1000]) if a is not None]
+    rng = random.Random(2)
+    preds = [predict(a, rng) for a in base]
+    out = {}
+    for task in ("entities", "events", "quotes"):
+        per_cycle = sum(len(getattr(p, task)) for p in preds)
+        cycles = -(-mentions // per_cycle)
+        articles = [replace(a, id=f"{a.id}-{k}") for k in range(cycles) for a in base]
+        docs = {f"{p.document_id}-{k}": replace(p, document_id=f"{p.document_id}-{k}") for k in range(cycles) for p in preds}
+        fake = pr.DocPredictions(docs, (task,), 0)
+        saved = (score.gd.load_documents, score.pr.read_documents)
+        score.gd.load_documents = lambda *a, **k: articles  # reading is excluded: measured end to end in the NER benchmark
+        score.pr.read_documents = lambda *a, **k: fake
+        try:
+            start = time.perf_counter()
+            ev = score.evaluate("/dev/null", score.Options(task=task, bootstrap=0))
+            seconds = time.perf_counter() - start
+        finally:
+            score.gd.load_documents, score.pr.read_documents = saved
+        out[task] = {"documents": len(articles), "predicted": per_cycle * cycles,
+                     "gold": sum(len(getattr(a.layers, task)) for a in base) * cycles, "seconds": seconds,
+                     "f1": ev.report["headline"][ev.metrics[0]]["f1"]}
+    return out
+
+
+def run(workdir: Path, tokens: int = 1_000_000, mentions: int = 1_000_000, jobs: int = 2) -> dict[str, Any]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = -(-tokens // int(AVG_TOKENS * TEST_SHARE))  # the test split must hold about `tokens` tokens
+    root = _corpus(workdir, n, jobs)
+    ner = ner_end_to_end(root, workdir)
+    return {"corpus_articles": n, "ner": ner, "bootstrap": bootstrap_seconds(root, workdir), "spans": span_scorers(root, mentions)}
+
+
+def render(res: dict[str, Any], command: str) -> str:
+    ner, boot, spans = res["ner"], res["bootstrap"], res["spans"]
+    ok = lambda good: "met" if good else "missed"  # noqa: E731
+    lines = [
+        f"Generated by `{command}` (same machine as the table above).", "",
+        f"**NER end to end** on {ner['tokens']:,} tokens ({ner['sentences']:,} sentences, {res['corpus_articles']:,} synthetic "
+        f"articles), medians of {REPEATS} interleaved runs:", "",
+        "| what | seconds (each run) | median |", "|---|---|--:|",
+        f"| two bare seqeval `classification_report` calls (strict IOB2 + default), sequences in memory | "
+        f"{', '.join(f'{x:.2f}' for x in ner['seqeval_s'])} | {ner['seqeval_median']:.2f} |",
+        f"| `akhbar eval --task ner --bootstrap 0` as a process (start to exit: imports, reading, validation, both reports, JSON) | "
+        f"{', '.join(f'{x:.2f}' for x in ner['akhbar_eval_s'])} | {ner['akhbar_median']:.2f} |", "",
+        f"Ratio: **{ner['ratio']:.3f}** (target <= 1.2: {ok(ner['ratio'] <= 1.2)}).", "",
+        f"**Bootstrap**: {boot['samples']} resamples of {boot['units']:,} sentence units, metrics {', '.join(boot['metrics'])}: "
+        f"**{boot['seconds']:.2f} s** (target < 30 s: {ok(boot['seconds'] < 30)}).", "",
+        "**Span, event and quote scorers** (in process, reading excluded), predictions with 10 % misses and some boundary, "
+        "type and argument errors:", "",
+        "| task | documents | predicted mentions | gold mentions | seconds | headline F1 | target < 5 s |", "|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for task, r in spans.items():
+        lines.append(f"| {task} | {r['documents']:,} | {r['predicted']:,} | {r['gold']:,} | {r['seconds']:.2f} | {r['f1']:.3f} | {ok(r['seconds'] < 5)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.eval_bench", description=__doc__.splitlines()[0])
+    p.add_argument("--tokens", type=int, default=1_000_000)
+    p.add_argument("--mentions", type=int, default=1_000_000)
+    p.add_argument("--workdir", default="/tmp/akhbar-eval-bench")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--json", help="also write the raw results here")
+    args = p.parse_args(argv)
+    res = run(Path(args.workdir), args.tokens, args.mentions, args.jobs)
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    print(render(res, "python -m benchmarks.eval_bench"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
