@@ -58,7 +58,12 @@ class Run:
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run ``cmd``, sampling the resident memory of it and its children every 20 ms."""
+    """Run ``cmd``, sampling the memory of it and its children every 20 ms.
+
+    The total for the process tree adds up PSS (proportional set size: a page
+    shared by k processes counts 1/k in each), so the shared libraries every
+    worker maps are not counted once per worker; the main process is its RSS.
+    """
     before = os.times()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
@@ -69,14 +74,14 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> Run:
             p = psutil.Process(proc.pid)
             while proc.poll() is None:
                 procs = [p, *p.children(recursive=True)]
-                rss = []
+                pss = []
                 for q in procs:
                     try:
-                        rss.append(q.memory_info().rss)
+                        pss.append(_pss(q))
                     except psutil.Error:
-                        rss.append(0)
-                peak["tree"] = max(peak["tree"], sum(rss))
-                peak["main"] = max(peak["main"], rss[0])
+                        pss.append(0)
+                peak["tree"] = max(peak["tree"], sum(pss))
+                peak["main"] = max(peak["main"], p.memory_info().rss)
                 time.sleep(0.02)
         except psutil.Error:
             pass
@@ -89,6 +94,11 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return Run(wall, cpu, peak["tree"], peak["main"], proc.returncode, err)
+
+
+def _pss(q: psutil.Process) -> int:
+    info = q.memory_full_info()
+    return getattr(info, "pss", info.rss)  # PSS where the system reports it (Linux)
 
 
 def akhbar(*args: str) -> list[str]:
@@ -202,7 +212,7 @@ def render(info: dict[str, str], rows: list[dict[str, object]], identical: dict[
              "The load average is that of the whole machine when the run started: other work on it slows the wall-clock numbers; "
              "CPU seconds per article are less sensitive to it.", "",
              "### Build: convert + validate + build", "",
-             "| articles | command | jobs | wall s | articles/s | CPU ms/article | peak RSS (all processes) | peak RSS (main) | target |",
+             "| articles | command | jobs | wall s | articles/s | CPU ms/article | peak memory, all processes (PSS) | peak RSS, main process | target |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         target = ""
