@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import re
 import shutil
 import signal
@@ -31,6 +32,10 @@ from akhbar.fsio import load_json
 
 from conftest import FIXTURES, REPO, SEED_ID
 
+# CI replays the same examples every run (a new failure shows up locally first, not as a flaky CI run).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 LINE = re.compile(r"^(?:.+: (?:/\S*|byte \d+|line \d+): \[[a-z0-9-]+\] .+|\*\*\* FAILED \*\*\* with \d+ error\(s\)|akhbar \w+: .+)$")
 
