@@ -38,6 +38,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet $(PIP_CONSTRAINTS) -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.eval_bench
 
 # The same on 200 articles, written to a scratch page (CI runs this as tests/test_scale.py).
 bench-smoke: $(STAMP)
