@@ -118,4 +118,4 @@ def test_benchmark_smoke_run_writes_its_table(tmp_path):
     assert "Same files for `--jobs 1` and more jobs: 200 articles: yes" in text
     for config in CONFIGS:
         assert f"| {config} |" in text
-    assert "Eval benchmarks" in text and "pending" in text
+    assert "Eval benchmarks" in text and "benchmarks.eval_bench" in text
