@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -52,10 +52,10 @@ class Ledger:
         placed: dict[int, np.ndarray] = {}  # a list of positions shared by several rows is placed once
         for (metric, row), parts in items.parts.items():
             for positions, weights in parts:
-                if not positions:
+                if len(positions) == 0:
                     continue
                 if id(positions) not in placed:
-                    placed[id(positions)] = units(np.array(positions, dtype=np.int64))
+                    placed[id(positions)] = units(np.asarray(positions, dtype=np.int64))
                 self._row(metric)[row] += np.bincount(placed[id(positions)], weights=weights, minlength=len(self.sentence_ids))
 
     def total(self, metric: str) -> PRF:
@@ -90,7 +90,7 @@ class Items:
     Items count 1 each unless given weights (a partial credit, a number of tokens).
     """
 
-    parts: dict[tuple[str, int], list[tuple[list[int], list[float] | None]]] = field(default_factory=dict)
+    parts: dict[tuple[str, int], list[tuple[Sequence[int], Sequence[float] | None]]] = field(default_factory=dict)
     _own: dict[tuple[str, int], tuple[list[int], list[float]]] = field(default_factory=dict)
 
     def extend(self, metric: str, row: int, positions: Sequence[int], weights: Sequence[float] | None = None) -> None:
@@ -102,14 +102,19 @@ class Items:
         held.extend(positions)
         held_weights.extend([1.0] * len(positions) if weights is None else weights)
 
-    def add_list(self, metric: str, row: int, positions: list[int], weights: list[float] | None = None) -> None:
-        """Add a whole list of items to the row (kept, not copied: several rows may share it)."""
+    def add_list(self, metric: str, row: int, positions: Sequence[int], weights: Sequence[float] | None = None) -> None:
+        """Add a whole list (or array) of items to the row (kept, not copied: several rows may share it)."""
         self.parts.setdefault((metric, row), []).append((positions, weights))
 
     def add_to(self, ledger: Ledger | None, unit_of: Callable[[int], int]) -> None:
         """Add the counts to ``ledger`` one by one, ``unit_of`` giving the sentence of a position (small inputs)."""
         if ledger is not None:
             ledger.add_items(self, lambda positions: np.array([unit_of(int(p)) for p in positions], dtype=np.int64))
+
+
+class Offsets(Protocol):
+    @property
+    def start(self) -> int: ...
 
 
 class SentenceIndex:
@@ -128,11 +133,11 @@ class SentenceIndex:
         self._first: list[int] = []
         self._arrays: tuple[np.ndarray, np.ndarray] | None = None
 
-    def add_document(self, starts: Iterable[int]) -> int:
-        """Register the next document (its sentence starts, ascending) and return its base position."""
+    def add_document(self, sentences: Iterable[Offsets]) -> int:
+        """Register the next document (its sentences, in order) and return its base position."""
         base = len(self._first) << self.OFFSET_BITS
         self._first.append(len(self._keys))
-        self._keys.extend([base + s for s in starts])
+        self._keys.extend([base + s.start for s in sentences])
         self._arrays = None
         return base
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -187,10 +187,6 @@ def _documents(path: str, task: str, opts: Options) -> Evaluation:
     return Evaluation(report, ledger, metrics, {"errors": errors, "confusion": _confusion(errors)} if opts.errors else None)
 
 
-def _starts(a: Article) -> Iterable[int]:
-    return (s.start for s in a.sentences)
-
-
 def _entities(articles: list[Article], preds: pr.DocPredictions, opts: Options, index: bs.SentenceIndex, items: bs.Items,
               errors: list[dict[str, Any]]) -> dict[str, Any]:
     from . import spans as sp
@@ -200,7 +196,7 @@ def _entities(articles: list[Article], preds: pr.DocPredictions, opts: Options, 
     totals = sp.Totals(opts.clitics, items)
     mapping = tg.type_map(opts.tagset)
     for a in articles:
-        base = index.add_document(_starts(a))
+        base = index.add_document(a.sentences)
         pred, gold = _side(preds.docs[a.id].entities, mapping), _side(a.layers.entities, mapping)
         totals.add(a.text, pred, gold, base)
         if opts.errors:
@@ -226,7 +222,7 @@ def _entities_text(articles: list[Article], preds: pr.DocPredictions, opts: Opti
 
     total: Any = None
     for a in articles:
-        base = index.add_document(_starts(a))
+        base = index.add_document(a.sentences)
         gold = _mentions(a.layers.entities, opts.tagset)
         pred = _mentions(preds.docs[a.id].entities, opts.tagset)
         res = sp.score_text(pred, gold)
@@ -258,7 +254,7 @@ def _events(articles: list[Article], preds: pr.DocPredictions, opts: Options, in
 
     totals = ev.Totals(items)
     for a in articles:
-        base = index.add_document(_starts(a))
+        base = index.add_document(a.sentences)
         pred = ev.tuples_of(preds.docs[a.id].events, ev.predicted_span, base)
         gold = ev.tuples_of(a.layers.events, ev.gold_span(a), base)
         totals.add(pred, gold)
@@ -273,7 +269,7 @@ def _quotes(articles: list[Article], preds: pr.DocPredictions, opts: Options, in
 
     totals = qt.Totals(items)
     for a in articles:
-        base = index.add_document(_starts(a))
+        base = index.add_document(a.sentences)
         pred, gold = preds.docs[a.id].quotes, a.layers.quotes
         totals.add(a.text, pred, gold, qt.gold_sources(a), index.same_unit, base)
         if opts.errors:

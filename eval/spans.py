@@ -127,19 +127,99 @@ class Side:
         return cls([m.start for m in mentions], [m.end for m in mentions], [m.type for m in mentions])
 
 
-def overlapping_pairs(pred: Side, gold: Side) -> list[tuple[int, int]]:
-    """(pred index, gold index) of every overlapping pair, sorted (clitic-equal spans overlap too)."""
-    order = sorted(range(len(gold.starts)), key=gold.starts.__getitem__)
-    starts = [gold.starts[j] for j in order]
-    ends = [gold.ends[j] for j in order]
-    longest = max((e - s for s, e in zip(gold.starts, gold.ends)), default=0)
-    out = []
-    for i, (ps, pe) in enumerate(zip(pred.starts, pred.ends)):
-        for k in range(bisect.bisect_left(starts, ps - longest), bisect.bisect_left(starts, pe)):
-            if ends[k] > ps:
-                out.append((i, order[k]))
-    out.sort()
-    return out
+@dataclass
+class _Columns:
+    """The mentions of one side of many documents, one list per field (a document's mentions are contiguous)."""
+
+    doc: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    first: list[int] = field(default_factory=lambda: [0])  # where each document's mentions start, then the total
+
+    def add(self, d: int, side: Side) -> None:
+        self.doc.extend([d] * len(side.starts))
+        self.starts.extend(side.starts)
+        self.ends.extend(side.ends)
+        self.types.extend(side.types)
+        self.first.append(len(self.starts))
+
+    def side(self, d: int) -> Side:
+        a, b = self.first[d], self.first[d + 1]
+        return Side(self.starts[a:b], self.ends[a:b], self.types[a:b])
+
+
+def _overlapping(pred: _Columns, gold: _Columns) -> tuple[np.ndarray, np.ndarray]:
+    """(prediction, gold mention) of every overlapping pair of the same document, sorted.
+
+    The gold mentions of a document that can overlap a prediction start before its end
+    and at most ``longest`` (the document's longest gold mention) before its start;
+    those that end after its start overlap it. Offsets are tagged with the document
+    (``doc * 2**32 + offset``) so that one sorted array serves every document.
+    """
+    p_doc, p_start, p_end = (np.array(x, dtype=np.int64) for x in (pred.doc, pred.starts, pred.ends))
+    g_doc, g_start, g_end = (np.array(x, dtype=np.int64) for x in (gold.doc, gold.starts, gold.ends))
+    order = np.lexsort((g_start, g_doc))
+    key = (g_doc[order] << 32) + g_start[order]
+    longest = np.zeros(len(gold.first), dtype=np.int64)
+    np.maximum.at(longest, g_doc, g_end - g_start)
+    lo = np.searchsorted(key, (p_doc << 32) + p_start - longest[p_doc], side="left")
+    hi = np.searchsorted(key, (p_doc << 32) + p_end, side="left")
+    count = hi - lo
+    pi = np.repeat(np.arange(len(p_doc)), count)
+    gi = order[np.repeat(lo, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)]
+    keep = (g_doc[gi] == p_doc[pi]) & (g_end[gi] > p_start[pi])
+    pi, gi = pi[keep], gi[keep]
+    o = np.lexsort((gi, pi))
+    return pi[o], gi[o]
+
+
+def _lone(pi: np.ndarray, gi: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Which pairs (of those ``among`` selects) have two mentions in no other of them."""
+    per_pred = np.bincount(pi[among], minlength=int(pi.max(initial=-1)) + 1)
+    per_gold = np.bincount(gi[among], minlength=int(gi.max(initial=-1)) + 1)
+    return among & (per_pred[pi] == 1) & (per_gold[gi] == 1)
+
+
+@dataclass
+class _Pairs:
+    """Every overlapping pair of many documents and what its credit depends on (arrays, sorted by prediction)."""
+
+    pred: np.ndarray
+    gold: np.ndarray
+    same: np.ndarray  # same boundaries, clitic-aware when the rule is on
+    plain: np.ndarray  # same boundaries without the clitic rule (identical offsets)
+    same_type: np.ndarray
+    lone: np.ndarray
+    type_lone: np.ndarray
+    type_id: np.ndarray  # the prediction's type, an index into type_names
+    type_names: list[str]
+
+    @classmethod
+    def of(cls, texts: list[str], pred: _Columns, gold: _Columns, clitics: bool) -> _Pairs:
+        pi, gi = _overlapping(pred, gold)
+        ps, pe = np.array(pred.starts, dtype=np.int64)[pi], np.array(pred.ends, dtype=np.int64)[pi]
+        gs, ge = np.array(gold.starts, dtype=np.int64)[gi], np.array(gold.ends, dtype=np.int64)[gi]
+        plain = (ps == gs) & (pe == ge)
+        same = plain.copy()
+        if clitics:
+            for k in np.flatnonzero((pe == ge) & ~plain).tolist():  # few: ends equal, starts not
+                same[k] = same_bounds(texts[pred.doc[pi[k]]], int(ps[k]), int(pe[k]), int(gs[k]), int(ge[k]), True)
+        names = sorted(set(pred.types) | set(gold.types))
+        ids = {t: n for n, t in enumerate(names)}
+        type_id = np.array([ids[t] for t in pred.types], dtype=np.int64)[pi]
+        same_type = type_id == np.array([ids[t] for t in gold.types], dtype=np.int64)[gi]
+        every = np.ones(len(pi), dtype=bool)
+        return cls(pi, gi, same, plain, same_type, _lone(pi, gi, every), _lone(pi, gi, same_type), type_id, names)
+
+    def document(self, a: int, b: int, pred: _Columns, gold: _Columns, d: int) -> Overlaps:
+        """The pairs ``a:b`` (those of document ``d``) with the document's own mention indices."""
+        pi, gi = (self.pred[a:b] - pred.first[d]).tolist(), (self.gold[a:b] - gold.first[d]).tolist()
+        lone, type_lone, same_type = self.lone[a:b], self.type_lone[a:b], self.same_type[a:b]
+        side = pred.side(d)
+        return Overlaps(pi, gi, self.same[a:b].tolist(), self.plain[a:b].tolist(), same_type.tolist(), [side.types[i] for i in pi],
+                        np.flatnonzero(lone).tolist(), np.flatnonzero(~lone).tolist(),
+                        np.flatnonzero(type_lone).tolist(), np.flatnonzero(same_type & ~type_lone).tolist())
 
 
 @dataclass(frozen=True)
@@ -165,26 +245,13 @@ class Overlaps:
     type_grouped: list[int]
 
 
-def _split(pairs: Sequence[int], pred: list[int], gold: list[int]) -> tuple[list[int], list[int]]:
-    """The pairs among ``pairs`` whose two mentions are in no other of them, and the others."""
-    per_pred, per_gold = Counter([pred[k] for k in pairs]), Counter([gold[k] for k in pairs])
-    lone, grouped = [], []
-    for k in pairs:
-        (lone if per_pred[pred[k]] == 1 and per_gold[gold[k]] == 1 else grouped).append(k)
-    return lone, grouped
-
-
 def find_overlaps(text: str, pred: Side, gold: Side, clitics: bool) -> Overlaps:
-    pairs = overlapping_pairs(pred, gold)
-    pi, gi = [i for i, _ in pairs], [j for _, j in pairs]
-    spans = [(pred.starts[i], pred.ends[i], gold.starts[j], gold.ends[j]) for i, j in pairs]
-    plain = [ps == gs and pe == ge for ps, pe, gs, ge in spans]
-    same = [p or (pe == ge and same_bounds(text, ps, pe, gs, ge, clitics)) for p, (ps, pe, gs, ge) in zip(plain, spans)]
-    types = [pred.types[i] for i in pi]
-    same_type = [t == gold.types[j] for t, j in zip(types, gi)]
-    lone, grouped = _split(range(len(pairs)), pi, gi)
-    type_lone, type_grouped = _split([k for k, x in enumerate(same_type) if x], pi, gi)
-    return Overlaps(pi, gi, same, plain, same_type, types, lone, grouped, type_lone, type_grouped)
+    """The overlapping pairs of one document."""
+    p, g = _Columns(), _Columns()
+    p.add(0, pred)
+    g.add(0, gold)
+    pairs = _Pairs.of([text], p, g, clitics)
+    return pairs.document(0, len(pairs.pred), p, g, 0)
 
 
 class Cell(NamedTuple):
@@ -316,54 +383,95 @@ def _credit_array(table: dict[tuple[bool, bool], float]) -> np.ndarray:
 
 @dataclass
 class Totals:
-    """Corpus totals of every entity table, added one document at a time.
+    """Corpus totals of every entity table: documents are added, then scored together by :meth:`finish`.
 
-    ``schemas`` (with the boundary rule in force), ``no_clitics`` (without the clitic
-    rule, when it is on) and ``per_type``; :meth:`finish` gives the :class:`Outcomes`.
-    With ``items``, the per-sentence counts of the four schemas go there too.
+    Tables: ``schemas`` (with the boundary rule in force), ``no_clitics`` (without the
+    clitic rule, when it is on) and ``per_type``. With ``items``, the per-sentence counts
+    of the four schemas go there too.
 
-    Lone pairs are only counted by kind (same boundaries with and without the rule,
-    same type; for the per-type tables type-lone pairs by type and boundaries) and
-    scored at the end; grouped pairs are matched document by document.
+    The overlapping pairs of all documents are found and classified at once (NumPy).
+    Lone pairs are only counted by kind (same boundaries with and without the rule, same
+    type; for the per-type tables type-lone pairs by type and boundaries); grouped pairs
+    are matched document by document.
     """
 
     clitics: bool
     items: bs.Items | None = None
     prefix: str = "entities"
-    _cells: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)  # (table, type, schema), grouped pairs
-    _lone: Counter[tuple[bool, bool, bool]] = field(default_factory=Counter)  # (same, plain, same type)
-    _type_lone: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (type, same) of type-lone pairs
-    _predicted: Counter[str] = field(default_factory=Counter)
-    _gold: Counter[str] = field(default_factory=Counter)
-    # for the ledger: positions of the predicted and gold mentions, and of the lone pairs' gold mention with their kind
-    _pred_at: list[int] = field(default_factory=list)
-    _gold_at: list[int] = field(default_factory=list)
-    _lone_at: list[int] = field(default_factory=list)
-    _lone_same: list[bool] = field(default_factory=list)
-    _lone_same_type: list[bool] = field(default_factory=list)
+    _texts: list[str] = field(default_factory=list)
+    _bases: list[int] = field(default_factory=list)  # each document's position base in ``items``
+    _pred: _Columns = field(default_factory=_Columns)
+    _gold: _Columns = field(default_factory=_Columns)
+    _cells: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)  # (table, type, schema)
+
+    def add(self, text: str, pred: Side, gold: Side, base: int = 0) -> None:
+        """Add a document; ``base`` is its position base in ``items`` (see :class:`bs.SentenceIndex`)."""
+        d = len(self._texts)
+        self._texts.append(text)
+        self._bases.append(base)
+        self._pred.add(d, pred)
+        self._gold.add(d, gold)
+
+    def finish(self) -> dict[str, Any]:
+        """The totals: ``{"schemas": {schema: Outcomes}, "no_clitics": ... (clitic rule on), "per_type": {type: {schema: Outcomes}}}``."""
+        pairs = _Pairs.of(self._texts, self._pred, self._gold, self.clitics)
+        self._add_lone(pairs)
+        if self.items is not None:
+            self._lone_ledger(self.items, pairs)
+        self._add_grouped_documents(pairs)
+        predicted, gold = Counter(self._pred.types), Counter(self._gold.types)
+        n_pred, n_gold = len(self._pred.types), len(self._gold.types)
+        out: dict[str, Any] = {"schemas": {s: self._outcomes("schemas", "", s, n_pred, n_gold) for s in SCHEMAS}}
+        if self.clitics:
+            out["no_clitics"] = {s: self._outcomes("no_clitics", "", s, n_pred, n_gold) for s in SCHEMAS}
+        out["per_type"] = {t: {s: self._outcomes("per_type", t, s, predicted[t], gold[t]) for s in SCHEMAS} for t in sorted(predicted | gold)}
+        return out
 
     def _add(self, table: str, t: str, cells: dict[str, Cell]) -> None:
         for schema, c in cells.items():
             total = self._cells.setdefault((table, t, schema), [0, 0, 0, 0, 0, 0])
             total[:] = map(operator.add, total, c)
 
-    def add(self, text: str, pred: Side, gold: Side, base: int = 0) -> None:
-        """Score one document; ``base`` is its position base in ``items`` (see :class:`bs.SentenceIndex`)."""
-        ov = find_overlaps(text, pred, gold, self.clitics)
-        same, same_type = [ov.same[k] for k in ov.lone], [ov.same_type[k] for k in ov.lone]
-        self._lone.update(zip(same, [ov.plain[k] for k in ov.lone], same_type))
-        self._type_lone.update((ov.type[k], ov.same[k]) for k in ov.type_lone)
-        self._predicted.update(pred.types)
-        self._gold.update(gold.types)
-        if self.items is not None:
-            gold_at = [base + s for s in gold.starts]
-            self._pred_at.extend([base + s for s in pred.starts])
-            self._gold_at.extend(gold_at)
-            self._lone_at.extend([gold_at[ov.gold[k]] for k in ov.lone])
-            self._lone_same.extend(same)
-            self._lone_same_type.extend(same_type)
-        if ov.grouped:
-            self._add_grouped(_Grouped.of(ov, pred, gold), base, gold)
+    def _add_lone(self, pairs: _Pairs) -> None:
+        """The lone pairs, counted by kind: (same boundaries, same type) per table, and per type."""
+        kind = 4 * pairs.same + 2 * pairs.plain + pairs.same_type
+        tables = ("schemas", "no_clitics") if self.clitics else ("schemas",)
+        kinds: dict[str, Counter[tuple[bool, bool]]] = {table: Counter() for table in tables}
+        for code, n in enumerate(np.bincount(kind[pairs.lone], minlength=8).tolist()):
+            same, plain, same_type = bool(code & 4), bool(code & 2), bool(code & 1)
+            kinds["schemas"][same, same_type] += n
+            if self.clitics:
+                kinds["no_clitics"][plain, same_type] += n
+        for table, counted in kinds.items():
+            self._add(table, "", {s: lone_cell(counted, CREDIT[s]) for s in SCHEMAS})
+        typed = 2 * pairs.type_id + pairs.same
+        for code, n in enumerate(np.bincount(typed[pairs.type_lone], minlength=2 * len(pairs.type_names)).tolist()):
+            if n:
+                counted = Counter({(bool(code & 1), True): n})
+                self._add("per_type", pairs.type_names[code // 2], {s: lone_cell(counted, CREDIT[s]) for s in SCHEMAS})
+
+    def _lone_ledger(self, items: bs.Items, pairs: _Pairs) -> None:
+        """Per-sentence counts: every mention in its sentence, a lone pair's credit in its gold mention's."""
+        bases = np.array(self._bases, dtype=np.int64)
+        pred_at = bases[np.array(self._pred.doc, dtype=np.int64)] + np.array(self._pred.starts, dtype=np.int64)
+        gold_at = bases[np.array(self._gold.doc, dtype=np.int64)] + np.array(self._gold.starts, dtype=np.int64)
+        at = gold_at[pairs.gold[pairs.lone]]
+        kind = (2 * pairs.same + pairs.same_type)[pairs.lone]
+        for schema, table in CREDIT.items():
+            credit = _credit_array(table)[kind]
+            metric = f"{self.prefix}.{schema}"
+            items.add_list(metric, bs.MATCHED, at[credit > 0], credit[credit > 0])
+            items.add_list(metric, bs.PREDICTED, pred_at)
+            items.add_list(metric, bs.GOLD, gold_at)
+
+    def _add_grouped_documents(self, pairs: _Pairs) -> None:
+        """The documents with grouped pairs, one by one."""
+        pair_doc = np.array(self._pred.doc, dtype=np.int64)[pairs.pred]
+        for d in np.unique(pair_doc[~pairs.lone]).tolist():
+            a, b = np.searchsorted(pair_doc, [d, d + 1]).tolist()
+            ov = pairs.document(a, b, self._pred, self._gold, d)
+            gold = self._gold.side(d)
+            self._add_grouped(_Grouped.of(ov, self._pred.side(d), gold), self._bases[d], gold)
 
     def _add_grouped(self, g: _Grouped, base: int, gold: Side) -> None:
         ov = g.ov
@@ -377,46 +485,6 @@ class Totals:
         if self.items is not None:
             for schema, (ks, credit) in chosen.items():
                 self.items.extend(f"{self.prefix}.{schema}", bs.MATCHED, [base + gold.starts[ov.gold[k]] for k in ks], [credit[k] for k in ks])
-
-    def _lone_cells(self, table: str) -> dict[str, Counter[tuple[bool, bool]]]:
-        """Kinds (same boundaries, same type) of the lone pairs, per type for ``per_type`` (else under "")."""
-        out: dict[str, Counter[tuple[bool, bool]]] = {}
-        if table == "per_type":
-            for (t, same), n in self._type_lone.items():
-                out.setdefault(t, Counter())[same, True] += n
-            return out
-        kinds: Counter[tuple[bool, bool]] = Counter()
-        for (same, plain, same_type), n in self._lone.items():
-            kinds[plain if table == "no_clitics" else same, same_type] += n
-        return {"": kinds}
-
-    def _lone_ledger(self, items: bs.Items) -> None:
-        at = np.array(self._lone_at, dtype=np.int64)
-        kind = 2 * np.array(self._lone_same, dtype=np.int64) + np.array(self._lone_same_type, dtype=np.int64)
-        for schema, table in CREDIT.items():
-            credit = _credit_array(table)[kind]
-            metric = f"{self.prefix}.{schema}"
-            items.add_list(metric, bs.MATCHED, at[credit > 0].tolist(), credit[credit > 0].tolist())
-            items.add_list(metric, bs.PREDICTED, self._pred_at)
-            items.add_list(metric, bs.GOLD, self._gold_at)
-
-    def finish(self) -> dict[str, Any]:
-        """The totals: ``{"schemas": {schema: Outcomes}, "no_clitics": ... (clitic rule on), "per_type": {type: {schema: Outcomes}}}``.
-
-        Also adds the per-sentence counts held back (mentions, lone pairs) to ``items``.
-        """
-        for table in ("schemas", "no_clitics", "per_type") if self.clitics else ("schemas", "per_type"):
-            for t, kinds in self._lone_cells(table).items():
-                self._add(table, t, {s: lone_cell(kinds, CREDIT[s]) for s in SCHEMAS})
-        if self.items is not None:
-            self._lone_ledger(self.items)
-        n_pred, n_gold = sum(self._predicted.values()), sum(self._gold.values())
-        out: dict[str, Any] = {"schemas": {s: self._outcomes("schemas", "", s, n_pred, n_gold) for s in SCHEMAS}}
-        if self.clitics:
-            out["no_clitics"] = {s: self._outcomes("no_clitics", "", s, n_pred, n_gold) for s in SCHEMAS}
-        out["per_type"] = {t: {s: self._outcomes("per_type", t, s, self._predicted[t], self._gold[t]) for s in SCHEMAS}
-                           for t in sorted(self._predicted | self._gold)}
-        return out
 
     def _outcomes(self, table: str, t: str, schema: str, predicted: int, gold: int) -> Outcomes:
         matched, correct, partial, incorrect, used_p, used_g = self._cells.get((table, t, schema), [0, 0, 0, 0, 0, 0])
