@@ -53,25 +53,42 @@ def groups(rows: Sequence[int], cols: Sequence[int], ks: Sequence[int]) -> list[
 
 
 def best_matchings(rows: Sequence[int], cols: Sequence[int], ks: Sequence[int], weight: Mapping[int, float]) -> list[list[int]]:
-    """Every matching of maximum total weight among the (few) pairs ``ks``, by exhaustive search."""
+    """Every matching of maximum total weight among the (few) positive pairs ``ks``, by exhaustive search.
+
+    A pair whose row and column are free and in no later pair is always taken: leaving
+    it out gives a lighter matching.
+    """
+    last_row = {rows[k]: n for n, k in enumerate(ks)}
+    last_col = {cols[k]: n for n, k in enumerate(ks)}
     best: list[list[int]] = []
     best_total = -1.0
+    chosen: list[int] = []
+    used_rows: set[int] = set()
+    used_cols: set[int] = set()
 
-    def walk(n: int, chosen: list[int], total: float, used: frozenset[tuple[str, int]]) -> None:
+    def walk(n: int, total: float) -> None:
         nonlocal best, best_total
         if n == len(ks):
             if total > best_total:
-                best, best_total = [chosen], total
+                best, best_total = [list(chosen)], total
             elif total == best_total:
-                best.append(chosen)
+                best.append(list(chosen))
             return
         k = ks[n]
-        ends = {("row", rows[k]), ("col", cols[k])}
-        if not ends & used:
-            walk(n + 1, chosen + [k], total + weight[k], used | ends)
-        walk(n + 1, chosen, total, used)
+        r, c = rows[k], cols[k]
+        free = r not in used_rows and c not in used_cols
+        if free:
+            used_rows.add(r)
+            used_cols.add(c)
+            chosen.append(k)
+            walk(n + 1, total + weight[k])
+            chosen.pop()
+            used_rows.remove(r)
+            used_cols.remove(c)
+        if not (free and last_row[r] == n and last_col[c] == n):
+            walk(n + 1, total)
 
-    walk(0, [], 0.0, frozenset())
+    walk(0, 0.0)
     return best
 
 
