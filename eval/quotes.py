@@ -21,9 +21,10 @@ it, and the corpus totals are kept in mutable counters.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..dataset.model import Article, Entity, Quote, Span
 from ..dataset.text import LETTER_RE, NOT_ALNUM_WORD_RE, TOKEN_RE, WORD_TOKEN_RE
@@ -88,21 +89,27 @@ def gold_sources(article: Article) -> SourceCheck:
 
 
 def _span_tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Word tokens (with a letter or digit) inside ``text[start:end]``, by article offsets."""
-    out = []
-    for m in TOKEN_RE.finditer(text, start, end):
-        if LETTER_RE.search(m.group()) or any(c.isdigit() for c in m.group()):
-            out.append((m.start(), m.end()))
-    return out
+    """Word tokens (with a letter or digit) inside ``text[start:end]``, by article offsets.
+
+    Such a token is a run of word characters (the other tokens are single non-word
+    characters), and a run has a letter or digit unless it is made of underscores and
+    combining marks only: when the span has neither, every run is one.
+    """
+    if NOT_ALNUM_WORD_RE.search(text, start, end) is None:
+        return [m.span() for m in WORD_TOKEN_RE.finditer(text, start, end)]
+    return [m.span() for m in TOKEN_RE.finditer(text, start, end) if LETTER_RE.search(m.group()) or any(c.isdigit() for c in m.group())]
 
 
 def count_tokens(text: str, start: int, end: int) -> int:
-    """``len(_span_tokens(text, start, end))``, faster.
+    """``len(_span_tokens(text, start, end))``, without listing them when that is exact.
 
-    A token with a letter or digit is a run of word characters (the other tokens are
-    single non-word characters), and such a run has a letter or digit unless it is made
-    of underscores and combining marks only: when the span has neither, every run counts.
+    When the whitespace-separated pieces are all letters and digits, each piece is one
+    word token (whitespace is neither a word nor an invisible character); otherwise the
+    runs of word characters are counted (see :func:`_span_tokens`).
     """
+    pieces = text[start:end].split()
+    if all(piece.isalnum() for piece in pieces):
+        return len(pieces)
     if NOT_ALNUM_WORD_RE.search(text, start, end) is None:
         return len(WORD_TOKEN_RE.findall(text, start, end))
     return len(_span_tokens(text, start, end))
@@ -114,123 +121,95 @@ def word_tokens(text: str, spans: Sequence[Span]) -> set[tuple[int, int]]:
 
 
 Offsets = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Bag:
-    """Word tokens of some content spans: the *counted* spans (see :class:`Content`) and the *listed* tokens of the others."""
-
-    counted: frozenset[Offsets]
-    listed: frozenset[Offsets]
+#: Word tokens as counted: (start, end, how many tokens) -- a single token, or a whole span of them.
+Tokens = frozenset[tuple[int, int, int]]
 
 
 @dataclass
 class Content:
-    """The word tokens of a document's content spans (both sides), at span level where that is exact.
+    """The word tokens of a document's content spans (both sides), span by span where that is exact.
 
     A span that overlaps no other content span of the document and lies in one sentence
-    unit is *counted*: its tokens are in no other span, so their number is all that
-    matters, and they all sit in the sentence of the span's start. The tokens of the
-    other spans are *listed*, one by one.
+    unit stands for all its tokens, as one item ``(start, end, number of tokens)``: they
+    are in no other span, and all sit in the sentence of the span's start. The other
+    spans give one item ``(start, end, 1)`` per token. (An item of the first kind never
+    equals one of the second: a token of another span would overlap the span.)
     """
 
-    base: int
-    counts: dict[Offsets, int]
-    tokens: dict[Offsets, list[Offsets]]
+    items: dict[Offsets, list[tuple[int, int, int]]]
 
     @classmethod
     def of(cls, text: str, spans: set[Offsets], same_unit: Callable[[int, int], bool], base: int = 0) -> Content:
         """``same_unit(a, b)``: whether positions ``a`` <= ``b`` are in one sentence unit; ``base``: the document's position base."""
-        counts, tokens = {}, {}
+        items = {}
         ordered = sorted(spans)
         reach = -1  # the furthest end of the spans before
         for n, (start, end) in enumerate(ordered):
             alone = start >= reach and (n + 1 == len(ordered) or ordered[n + 1][0] >= end)
             reach = max(reach, end)
             if alone and same_unit(base + start, base + end - 1):
-                counts[start, end] = count_tokens(text, start, end)
+                items[start, end] = [(start, end, count_tokens(text, start, end))]
             else:
-                tokens[start, end] = _span_tokens(text, start, end)
-        return cls(base, counts, tokens)
+                items[start, end] = [(a, b, 1) for a, b in _span_tokens(text, start, end)]
+        return cls(items)
 
-    def bag(self, spans: Iterable[Offsets]) -> Bag:
-        counted, listed = set(), set()
-        for s in spans:
-            if s in self.counts:
-                counted.add(s)
-            else:
-                listed.update(self.tokens[s])
-        return Bag(frozenset(counted), frozenset(listed))
-
-    def size(self, bag: Bag) -> int:
-        return sum(self.counts[s] for s in bag.counted) + len(bag.listed)
-
-    def positions(self, bag: Bag) -> tuple[list[int], list[float]]:
-        """Ledger positions of a bag's tokens: a counted span's at its start, weighing its token count."""
-        at = [self.base + start for start, _ in bag.counted] + [self.base + start for start, _ in bag.listed]
-        return at, [float(self.counts[s]) for s in bag.counted] + [1.0] * len(bag.listed)
+    def tokens(self, spans: Iterable[Offsets]) -> Tokens:
+        return frozenset(item for s in spans for item in self.items[s])
 
 
-def common(a: Bag, b: Bag) -> Bag:
-    return Bag(a.counted & b.counted, a.listed & b.listed)
+_HOW_MANY = operator.itemgetter(2)
 
 
-@dataclass(frozen=True)
-class _Quote:
+def size(tokens: Tokens) -> int:
+    return sum(map(_HOW_MANY, tokens))
+
+
+class _Quote(NamedTuple):
     """What the metrics need of one quote."""
 
     type: str | None
-    spans: tuple[Offsets, ...]  # its content spans
     exact: tuple[Offsets, ...]  # its content_exact tuple
     at: int  # position of its first content span
     cue: Offsets | None
     cue_at: int
-    source: Span | None  # a prediction's source, a gold quote's reference (only compared to None)
+    has_source: bool
+    tokens: Tokens
 
 
-def _quotes(quotes: Sequence[AnyQuote], base: int) -> list[_Quote]:
+def _quotes(quotes: Sequence[AnyQuote], content: Content, base: int) -> list[_Quote]:
     """The quotes as scored (their content is never empty: the schemas ask for one span at least)."""
     out = []
     for q in quotes:
-        spans = tuple((s.start, s.end) for s in q.content)
+        spans = [(s.start, s.end) for s in q.content]
         cue = (q.cue.start, q.cue.end) if q.cue is not None else None
-        out.append(_Quote(q.type, spans, tuple(sorted(spans)), base + spans[0][0], cue, base + cue[0] if cue else -1, q.source))  # type: ignore[arg-type]
+        out.append(_Quote(q.type, tuple(sorted(spans)), base + spans[0][0], cue, base + cue[0] if cue else -1,
+                          q.source is not None, content.tokens(spans)))
     return out
 
 
-def _pair(content: Content, pred: list[_Quote], gold: list[_Quote]) -> list[tuple[int, int]]:
+def _content(text: str, pred: Sequence[AnyQuote], gold: Sequence[AnyQuote], same_unit: Callable[[int, int], bool],
+             base: int) -> Content:
+    return Content.of(text, {(s.start, s.end) for q in (*pred, *gold) for s in q.content}, same_unit, base)
+
+
+def _pair(pred: list[_Quote], gold: list[_Quote]) -> list[tuple[int, int]]:
     """One-to-one pairs (pred, gold) maximising shared content tokens; pairs share at least one token."""
-    pred_bags, gold_bags = [content.bag(q.spans) for q in pred], [content.bag(q.spans) for q in gold]
     rows, cols, weight = [], [], {}
-    for i, j in _touching(content, pred, gold):
-        shared = content.size(common(pred_bags[i], gold_bags[j]))
-        if shared:
-            weight[len(rows)] = float(shared)
-            rows.append(i)
-            cols.append(j)
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            shared = size(p.tokens & g.tokens)
+            if shared:
+                weight[len(rows)] = float(shared)
+                rows.append(i)
+                cols.append(j)
     chosen = mt.kept(rows, cols, weight, lambda: (weight, (len(pred), len(gold))))
     return [(rows[k], cols[k]) for k in chosen]
 
 
-def _touching(content: Content, pred: list[_Quote], gold: list[_Quote]) -> list[tuple[int, int]]:
-    """The (pred, gold) quotes that may share a token: the same counted span, or listed spans on both sides."""
-    def holders(quotes: list[_Quote]) -> dict[Offsets | None, set[int]]:
-        out: dict[Offsets | None, set[int]] = {}
-        for n, q in enumerate(quotes):
-            for s in q.spans:
-                out.setdefault(s if s in content.counts else None, set()).add(n)
-        return out
-
-    by_pred, by_gold = holders(pred), holders(gold)
-    return sorted({(i, j) for s, ps in by_pred.items() if s in by_gold for i in ps for j in by_gold[s]})
-
-
 def pair(text: str, pred: Sequence[PredQuote], gold: Sequence[PredQuote]) -> list[tuple[int, int]]:
     """One-to-one pairs (pred, gold) maximising shared content tokens; pairs share at least one token."""
-    if not pred or not gold:
-        return []
-    p, g = _quotes(pred, 0), _quotes(gold, 0)
-    return _pair(Content.of(text, {s for q in p + g for s in q.spans}, lambda a, b: True), p, g)
+    content = _content(text, pred, gold, lambda a, b: True, 0)
+    return _pair(_quotes(pred, content, 0), _quotes(gold, content, 0))
 
 
 def keyed(quotes: Sequence[AnyQuote], text: str) -> dict[str, dict[Hashable, int]]:
@@ -242,23 +221,15 @@ def keyed(quotes: Sequence[AnyQuote], text: str) -> dict[str, dict[Hashable, int
     }
 
 
-@dataclass
-class _Row:
-    """Ledger items of one metric: matched, predicted, gold (positions and weights)."""
-
-    at: tuple[list[int], list[int], list[int]] = field(default_factory=lambda: ([], [], []))
-    weights: tuple[list[float], list[float], list[float]] = field(default_factory=lambda: ([], [], []))
-
-    def add(self, row: int, at: list[int], weights: list[float] | None = None) -> None:
-        self.at[row].extend(at)
-        self.weights[row].extend([1.0] * len(at) if weights is None else weights)
-
-
 def _keys_at(quotes: list[_Quote], metric: str) -> dict[Hashable, int]:
     """``{tuple: position}`` of content_exact or cue (a tuple given twice sits where it is given last)."""
     if metric == "content_exact":
         return {q.exact: q.at for q in quotes}
     return {q.cue: q.cue_at for q in quotes if q.cue is not None}
+
+
+def _union(quotes: list[_Quote]) -> Tokens:
+    return frozenset().union(*(q.tokens for q in quotes))
 
 
 @dataclass
@@ -270,7 +241,8 @@ class Totals:
 
     items: bs.Items | None = None
     _counts: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type or "", metric) -> matched, predicted, gold
-    _rows: dict[str, _Row] = field(default_factory=lambda: {m: _Row() for m in METRICS})
+    _at: dict[tuple[str, int], list[int]] = field(default_factory=dict)  # (metric, ledger row) -> positions
+    _weights: dict[int, list[float]] = field(default_factory=lambda: {bs.MATCHED: [], bs.PREDICTED: [], bs.GOLD: []})  # of content_tokens
     _typed: list[int] = field(default_factory=lambda: [0, 0])  # paired predictions with a type, right type
 
     def _count(self, t: str, metric: str, matched: int, predicted: int, gold: int) -> None:
@@ -279,49 +251,40 @@ class Totals:
         counts[1] += predicted
         counts[2] += gold
 
+    def _ledger(self, metric: str, row: int, at: Iterable[int]) -> None:
+        if self.items is not None:
+            self._at.setdefault((metric, row), []).extend(at)
+
     def add(self, text: str, pred_quotes: Sequence[AnyQuote], gold_quotes: Sequence[AnyQuote], right: SourceCheck,
             same_unit: Callable[[int, int], bool], base: int = 0) -> None:
         """Score one document; ``right``: the gold source check; ``same_unit`` and ``base``: see :meth:`Content.of`."""
-        pred, gold = _quotes(pred_quotes, base), _quotes(gold_quotes, base)
-        content = Content.of(text, {s for q in pred + gold for s in q.spans}, same_unit, base)
-        pairs = _pair(content, pred, gold) if pred and gold else []
+        content = _content(text, pred_quotes, gold_quotes, same_unit, base)
+        pred, gold = _quotes(pred_quotes, content, base), _quotes(gold_quotes, content, base)
+        pairs = _pair(pred, gold) if pred and gold else []
         hits = [(i, j) for i, j in pairs if pred_quotes[i].source is not None and right(j, pred_quotes[i].source)]  # type: ignore[arg-type]
-        self._keyed_metrics(pred, gold)
-        self._tokens(content, pred, gold)
-        self._sources(pred, gold, hits)
-        self._per_type(content, pred, gold, pairs, set(hits))
-        typed = [(i, j) for i, j in pairs if pred[i].type is not None]
-        self._typed[0] += len(typed)
-        self._typed[1] += sum(1 for i, j in typed if pred[i].type == gold[j].type)
-
-    def _keyed_metrics(self, pred: list[_Quote], gold: list[_Quote]) -> None:
         for m in ("content_exact", "cue"):
             p, g = _keys_at(pred, m), _keys_at(gold, m)
             matched = [g[k] for k in p if k in g]
             self._count("", m, len(matched), len(p), len(g))
-            if self.items is not None:
-                for row, at in ((bs.MATCHED, matched), (bs.PREDICTED, list(p.values())), (bs.GOLD, list(g.values()))):
-                    self._rows[m].add(row, at)
-
-    def _tokens(self, content: Content, pred: list[_Quote], gold: list[_Quote]) -> None:
-        p, g = content.bag(s for q in pred for s in q.spans), content.bag(s for q in gold for s in q.spans)
-        both = common(p, g)
-        self._count("", "content_tokens", content.size(both), content.size(p), content.size(g))
+            for row, at in ((bs.MATCHED, matched), (bs.PREDICTED, p.values()), (bs.GOLD, g.values())):
+                self._ledger(m, row, at)
+        p_tokens, g_tokens = _union(pred), _union(gold)
+        both = p_tokens & g_tokens
+        self._count("", "content_tokens", size(both), size(p_tokens), size(g_tokens))
         if self.items is not None:
-            for row, bag in ((bs.MATCHED, both), (bs.PREDICTED, p), (bs.GOLD, g)):
-                self._rows["content_tokens"].add(row, *content.positions(bag))
+            for row, tokens in ((bs.MATCHED, both), (bs.PREDICTED, p_tokens), (bs.GOLD, g_tokens)):
+                self._ledger("content_tokens", row, [base + start for start, _, _ in tokens])
+                self._weights[row].extend(map(_HOW_MANY, tokens))
+        p_at, g_at = [q.at for q in pred if q.has_source], [q.at for q in gold if q.has_source]
+        self._count("", "source", len(hits), len(p_at), len(g_at))  # counted at each quote's first content span
+        for row, at in ((bs.MATCHED, [gold[j].at for _, j in hits]), (bs.PREDICTED, p_at), (bs.GOLD, g_at)):
+            self._ledger("source", row, at)
+        self._per_type(pred, gold, pairs, hits)
+        typed = [(i, j) for i, j in pairs if pred[i].type is not None]
+        self._typed[0] += len(typed)
+        self._typed[1] += sum(1 for i, j in typed if pred[i].type == gold[j].type)
 
-    def _sources(self, pred: list[_Quote], gold: list[_Quote], hits: list[tuple[int, int]]) -> None:
-        """Sources: right in a pair, counted at each quote's first content span."""
-        predicted = [q.at for q in pred if q.source is not None]
-        golds = [q.at for q in gold if q.source is not None]
-        self._count("", "source", len(hits), len(predicted), len(golds))
-        if self.items is not None:
-            for row, at in ((bs.MATCHED, [gold[j].at for _, j in hits]), (bs.PREDICTED, predicted), (bs.GOLD, golds)):
-                self._rows["source"].add(row, at)
-
-    def _per_type(self, content: Content, pred: list[_Quote], gold: list[_Quote], pairs: list[tuple[int, int]],
-                  hits: set[tuple[int, int]]) -> None:
+    def _per_type(self, pred: list[_Quote], gold: list[_Quote], pairs: list[tuple[int, int]], hits: list[tuple[int, int]]) -> None:
         """Each type: its gold quotes, and the predictions of that type (untyped ones take their pair's)."""
         paired_type = {i: gold[j].type for i, j in pairs}
         pred_of: dict[str, list[int]] = {}
@@ -333,22 +296,22 @@ class Totals:
         for j, q in enumerate(gold):
             gold_of.setdefault(q.type, []).append(j)  # type: ignore[arg-type]
         for t in pred_of.keys() | gold_of.keys():
-            p, g = [pred[i] for i in pred_of.get(t, [])], [gold[j] for j in gold_of.get(t, [])]
+            pi, gi = pred_of.get(t, []), gold_of.get(t, [])
+            p, g = [pred[i] for i in pi], [gold[j] for j in gi]
             for m in ("content_exact", "cue"):
                 pk, gk = _keys_at(p, m).keys(), _keys_at(g, m).keys()
                 self._count(t, m, len(pk & gk), len(pk), len(gk))
-            pb, gb = content.bag(s for q in p for s in q.spans), content.bag(s for q in g for s in q.spans)
-            self._count(t, "content_tokens", content.size(common(pb, gb)), content.size(pb), content.size(gb))
-            mine_p, mine_g = set(pred_of.get(t, [])), set(gold_of.get(t, []))
+            pt, gt = _union(p), _union(g)
+            self._count(t, "content_tokens", size(pt & gt), size(pt), size(gt))
+            mine_p, mine_g = set(pi), set(gi)
             self._count(t, "source", sum(1 for i, j in hits if i in mine_p and j in mine_g),
-                        sum(1 for q in p if q.source is not None), sum(1 for q in g if q.source is not None))
+                        sum(1 for q in p if q.has_source), sum(1 for q in g if q.has_source))
 
     def finish(self) -> dict[str, Any]:
         """``{metric: PRF, "per_type": {type: {metric: PRF}}, "type": Accuracy}``; the ledger counts go to ``items``."""
         if self.items is not None:
-            for m, rows in self._rows.items():
-                for row in (bs.MATCHED, bs.PREDICTED, bs.GOLD):
-                    self.items.add_list(f"quotes.{m}", row, rows.at[row], rows.weights[row])
+            for (m, row), at in self._at.items():
+                self.items.add_list(f"quotes.{m}", row, at, self._weights[row] if m == "content_tokens" else None)
         out: dict[str, Any] = {m: PRF(*self._counts.get(("", m), [0, 0, 0])) for m in METRICS}
         types = sorted({t for t, _ in self._counts if t})
         out["per_type"] = {t: {m: PRF(*self._counts[t, m]) for m in METRICS} for t in types}

@@ -273,13 +273,16 @@ def test_matching_shortcuts_keep_what_scipy_keeps(triples):
         assert mt.kept(rows, cols, weight, lambda: (weight, shape)) == expected
 
 
-TRICKY = st.text(alphabet=st.sampled_from(list("ابت وفلك_-.٫٬0٣²½ـ\u064b\u0670\u200c\u200f\u00ad،«»\u0301e")), max_size=40)
+TRICKY = st.text(alphabet=st.sampled_from(list("ابت وفلك_-.٫٬0٣²½ـ\u064b\u0670\u200c\u200f\u00ad،«»\u0301e\u00a0\n\u2003")), max_size=40)
 
 
 @settings(max_examples=500, deadline=None)
 @given(TRICKY, st.integers(0, 40), st.integers(0, 40))
-def test_token_count_shortcut(text, a, b):
+def test_word_token_shortcuts(text, a, b):
+    """Listing or counting word tokens by runs of word characters gives the reference's tokens."""
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
-    assert qt.count_tokens(text, start, end) == len(qt._span_tokens(text, start, end))
+    expected = sorted(ref.word_tokens(text, [Span(start, end, text[start:end])]))
+    assert qt._span_tokens(text, start, end) == expected
+    assert qt.count_tokens(text, start, end) == len(expected)
     runs = [m.span() for m in TOKEN_RE.finditer(text, start, end) if WORD_TOKEN_RE.fullmatch(m.group())]
     assert [m.span() for m in WORD_TOKEN_RE.finditer(text, start, end)] == runs
