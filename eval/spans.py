@@ -24,19 +24,19 @@ starts differ only by attached proclitics (و ف ب ل ك, alone or combined, at
 start of a word) have the same boundaries; the matches this rule adds are
 reported separately, with the scores without it.
 
-How it is computed (fast enough for a million mentions, same results as the
-definition): one pass per document finds the overlapping pairs and what their
-credit depends on (same boundaries with and without the clitic rule, same type);
-every table -- the four schemas, the same without the clitic rule, and each
-type's -- is then a matching over those pairs. When no mention has two
-positive-credit pairs the optimum takes every positive pair, so the Hungarian
-algorithm runs only for documents where a mention has a choice, and on the same
-matrix as the definition (ties are broken as SciPy breaks them).
+How it is computed (fast enough for a million mentions, with the results of the
+definition, which ``tests/eval_reference.py`` keeps): the overlapping pairs of all
+documents are found at once, with what their credit depends on (same boundaries
+with and without the clitic rule, same type). Every table -- the four schemas,
+the same without the clitic rule, each type's -- is a matching over those pairs.
+A pair whose mentions are in no other pair is kept by every optimal matching when
+it earns credit and is INC otherwise, so such pairs are just counted; the others
+are matched document by document (:mod:`.matching`: SciPy only when a tie is
+left, on the definition's matrix, so that it is broken as before).
 """
 
 from __future__ import annotations
 
-import bisect
 import operator
 from collections import Counter
 from collections.abc import Callable, Sequence

@@ -286,3 +286,13 @@ def test_word_token_shortcuts(text, a, b):
     assert qt.count_tokens(text, start, end) == len(expected)
     runs = [m.span() for m in TOKEN_RE.finditer(text, start, end) if WORD_TOKEN_RE.fullmatch(m.group())]
     assert [m.span() for m in WORD_TOKEN_RE.finditer(text, start, end)] == runs
+
+
+def test_sentence_ids_are_made_when_asked_for():
+    articles, _ = _corpus(7)
+    ids = score.SentenceIds(articles)
+    expected = ref.units(articles)[0].sentence_ids
+    assert len(ids) == len(expected) and list(ids) == expected
+    assert ids[-1] == expected[-1] and ids[2:5] == expected[2:5]
+    with pytest.raises(IndexError):
+        ids[len(expected)]
