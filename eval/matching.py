@@ -92,6 +92,19 @@ def best_matchings(rows: Sequence[int], cols: Sequence[int], ks: Sequence[int], 
     return best
 
 
+def _heaviest_cover(rows: Sequence[int], cols: Sequence[int], ks: Sequence[int], weight: Mapping[int, float]) -> list[int] | None:
+    """The pairs of the largest weight among ``ks``, when they are one-to-one and hold every row (or every column).
+
+    A matching has one pair per row at most, none heavier: so none is heavier than
+    these, and one as heavy must take, for every row, its only heaviest pair. The
+    optimum is unique.
+    """
+    top = max(weight[k] for k in ks)
+    heaviest = [k for k in ks if weight[k] == top]
+    covers = len(heaviest) in (len({rows[k] for k in ks}), len({cols[k] for k in ks}))
+    return heaviest if covers and one_to_one(rows, cols, heaviest) else None
+
+
 def unique_best(rows: Sequence[int], cols: Sequence[int], ks: Sequence[int], weight: Mapping[int, float],
                 within: list[list[int]] | None = None) -> list[int] | None:
     """The maximum-weight matching of the positive pairs ``ks`` when it is the only one, else None.
@@ -105,6 +118,10 @@ def unique_best(rows: Sequence[int], cols: Sequence[int], ks: Sequence[int], wei
         part = [k for k in group if k in mine]
         if one_to_one(rows, cols, part):
             out += part
+            continue
+        heaviest = _heaviest_cover(rows, cols, part, weight)
+        if heaviest is not None:
+            out += heaviest
             continue
         found = best_matchings(rows, cols, part, weight) if len(part) <= MAX_SEARCH else []
         if len(found) != 1:
