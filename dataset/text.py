@@ -41,7 +41,14 @@ WORD = rf"[\w{_MARKS}]"
 #: Zero-width and bidirectional format characters: kept in the text, never tokens.
 INVISIBLE = "\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF"
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
-TOKEN_RE = re.compile(rf"{WORD}+(?:(?:[-.٫٬]|[{INVISIBLE}]+){WORD}+)*|(?![{INVISIBLE}])\S")
+_WORD_TOKEN = rf"{WORD}+(?:(?:[-.٫٬]|[{INVISIBLE}]+){WORD}+)*"
+TOKEN_RE = re.compile(rf"{_WORD_TOKEN}|(?![{INVISIBLE}])\S")
+#: The tokens of TOKEN_RE's first alternative (runs of word characters); the other one
+#: is a single character that cannot start such a run, so scanning with this pattern
+#: alone finds exactly the same runs.
+WORD_TOKEN_RE = re.compile(_WORD_TOKEN)
+#: The word characters that are neither letters nor digits: underscore and combining marks.
+NOT_ALNUM_WORD_RE = re.compile(f"[_{_MARKS}]")
 _LINE_RE = re.compile(r"[^\r\n]+")
 SENTENCE_END = frozenset(".؟?!")
 # Opening and closing quotation marks, and marks that toggle.

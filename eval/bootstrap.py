@@ -9,8 +9,10 @@ is re-scored, so it costs O(samples x units) additions whatever the corpus size.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -25,7 +27,7 @@ _CHUNK_CELLS = 4_000_000  # resampled indices held in memory at once
 class Ledger:
     """Per-sentence counts for each headline metric; ``doc_of[i]`` is the document index of sentence i."""
 
-    sentence_ids: list[str]
+    sentence_ids: Sequence[str]
     doc_of: np.ndarray
     document_ids: list[str]
     counts: dict[str, np.ndarray] = field(default_factory=dict)
@@ -45,6 +47,17 @@ class Ledger:
     def set(self, metric: str, matched: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> None:
         self.counts[metric] = np.vstack([matched, predicted, gold]).astype(np.float64)
 
+    def add_items(self, items: Items, units: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Add gathered counts; ``units`` maps an array of positions to sentence indices."""
+        placed: dict[int, np.ndarray] = {}  # a list of positions shared by several rows is placed once
+        for (metric, row), parts in items.parts.items():
+            for positions, weights in parts:
+                if len(positions) == 0:
+                    continue
+                if id(positions) not in placed:
+                    placed[id(positions)] = units(np.asarray(positions, dtype=np.int64))
+                self._row(metric)[row] += np.bincount(placed[id(positions)], weights=weights, minlength=len(self.sentence_ids))
+
     def total(self, metric: str) -> PRF:
         m, p, g = self._row(metric).sum(axis=1)
         return PRF(float(m), int(p), int(g))
@@ -62,6 +75,83 @@ class Ledger:
         for k in range(3):
             out[k] = np.bincount(self.doc_of, weights=row[k], minlength=len(self.document_ids))
         return out
+
+
+#: The rows of a ledger table.
+MATCHED, PREDICTED, GOLD = 0, 1, 2
+
+
+@dataclass
+class Items:
+    """Counts for a :class:`Ledger` gathered while scoring, each at a *position* (a character
+    offset, tagged with its document by :class:`SentenceIndex`), turned into sentence units
+    all at once by :meth:`Ledger.add_items`: a million ``Ledger.add`` calls would cost seconds.
+
+    Items count 1 each unless given weights (a partial credit, a number of tokens).
+    """
+
+    parts: dict[tuple[str, int], list[tuple[Sequence[int], Sequence[float] | None]]] = field(default_factory=dict)
+    _own: dict[tuple[str, int], tuple[list[int], list[float]]] = field(default_factory=dict)
+
+    def extend(self, metric: str, row: int, positions: Sequence[int], weights: Sequence[float] | None = None) -> None:
+        """Add a few items to the row (copied)."""
+        if (metric, row) not in self._own:
+            self._own[metric, row] = ([], [])
+            self.add_list(metric, row, *self._own[metric, row])
+        held, held_weights = self._own[metric, row]
+        held.extend(positions)
+        held_weights.extend([1.0] * len(positions) if weights is None else weights)
+
+    def add_list(self, metric: str, row: int, positions: Sequence[int], weights: Sequence[float] | None = None) -> None:
+        """Add a whole list (or array) of items to the row (kept, not copied: several rows may share it)."""
+        self.parts.setdefault((metric, row), []).append((positions, weights))
+
+    def add_to(self, ledger: Ledger | None, unit_of: Callable[[int], int]) -> None:
+        """Add the counts to ``ledger`` one by one, ``unit_of`` giving the sentence of a position (small inputs)."""
+        if ledger is not None:
+            ledger.add_items(self, lambda positions: np.array([unit_of(int(p)) for p in positions], dtype=np.int64))
+
+
+class Offsets(Protocol):
+    @property
+    def start(self) -> int: ...
+
+
+class SentenceIndex:
+    """Sentence units of the documents of a ledger, to place many positions at once.
+
+    Documents are added in ledger order with their sentence starts; an offset of
+    document ``d`` is the position ``base(d) + offset``. Its unit is the document's last
+    sentence starting at or before the offset (its first sentence for an offset before
+    that), as ``score._units`` defines the unit of an offset.
+    """
+
+    OFFSET_BITS = 32  # offsets are code points of one article: below 2**32
+
+    def __init__(self) -> None:
+        self._keys: list[int] = []
+        self._first: list[int] = []
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add_document(self, sentences: Iterable[Offsets]) -> int:
+        """Register the next document (its sentences, in order) and return its base position."""
+        base = len(self._first) << self.OFFSET_BITS
+        self._first.append(len(self._keys))
+        self._keys.extend([base + s.start for s in sentences])
+        self._arrays = None
+        return base
+
+    def same_unit(self, first: int, last: int) -> bool:
+        """True when the positions ``first`` <= ``last`` of one document are in the same sentence unit."""
+        after = bisect.bisect_right(self._keys, first)
+        return after == len(self._keys) or self._keys[after] > last
+
+    def units(self, positions: np.ndarray) -> np.ndarray:
+        if self._arrays is None:
+            self._arrays = np.array(self._keys, dtype=np.int64), np.array(self._first, dtype=np.int64)
+        keys, first = self._arrays
+        found = np.searchsorted(keys, positions, side="right") - 1
+        return np.maximum(found, first[positions >> self.OFFSET_BITS])
 
 
 def _f1(m: np.ndarray, p: np.ndarray, g: np.ndarray) -> np.ndarray:

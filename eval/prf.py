@@ -75,23 +75,6 @@ def total(scores: Iterable[PRF]) -> PRF:
     return out
 
 
-def score_keyed(predicted: dict[Hashable, int], gold: dict[Hashable, int], ledger: Any = None, metric: str = "") -> PRF:
-    """Set scoring of tuples that carry a resampling unit: ``{tuple: unit}`` per side.
-
-    True positives are the tuples in both sets (each counted in its gold unit);
-    the counts also go to ``ledger`` under ``metric`` when one is given.
-    """
-    hits = [k for k in predicted if k in gold]
-    if ledger is not None:
-        for k in hits:
-            ledger.add(metric, gold[k], matched=1)
-        for u in predicted.values():
-            ledger.add(metric, u, predicted=1)
-        for u in gold.values():
-            ledger.add(metric, u, gold=1)
-    return PRF(len(hits), len(predicted), len(gold))
-
-
 def merge(a: Any, b: Any) -> Any:
     """Add two nested results: dicts key by key, counts (PRF, Accuracy, Outcomes, numbers) with ``+``."""
     if a is None:

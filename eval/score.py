@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -108,33 +109,57 @@ def _ner(path: str, opts: Options) -> Evaluation:
 # --- documents ----------------------------------------------------------------------
 
 
-def _units(articles: list[Article]) -> tuple[bs.Ledger, dict[str, Callable[[int], int]]]:
-    ids, doc_of, unit_of = [], [], {}
-    for d, a in enumerate(articles):
-        base = len(ids)
-        starts = [s.start for s in a.sentences]
-        ids.extend(f"{a.id}-{s.id}" for s in a.sentences)
-        doc_of.extend([d] * len(a.sentences))
+class SentenceIds(Sequence[str]):
+    """``{article id}-{sentence id}`` of every sentence of the articles, made when asked for:
+    a large corpus has millions of sentences and the ledger mostly needs their number."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._articles = articles
+        self._first = list(itertools.accumulate((len(a.sentences) for a in articles), initial=0))
+
+    def __len__(self) -> int:
+        return self._first[-1]
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        k = i + len(self) if i < 0 else i
+        if not 0 <= k < len(self):
+            raise IndexError(i)
+        d = bisect.bisect_right(self._first, k) - 1
+        a = self._articles[d]
+        return f"{a.id}-{a.sentences[k - self._first[d]].id}"
+
+
+def _units(articles: list[Article]) -> bs.Ledger:
+    """The ledger of the documents: one unit per sentence (see :class:`bs.SentenceIndex` for the unit of an offset)."""
+    for a in articles:
         if not a.sentences:
             raise UserError(f"gold article {a.id!r} has no sentences")
-        unit_of[a.id] = (lambda b, st: lambda off: b + max(0, bisect.bisect_right(st, off) - 1))(base, starts)
-    return bs.Ledger(ids, np.array(doc_of, dtype=np.int64), [a.id for a in articles]), unit_of
+    ids = SentenceIds(articles)
+    doc_of = np.repeat(np.arange(len(articles), dtype=np.int64), [len(a.sentences) for a in articles])
+    return bs.Ledger(ids, doc_of, [a.id for a in articles])
 
 
-def _mentions(items: Any, tagset: str, unit: Callable[[int], int]) -> list[sp.Mention]:
+def _mentions(items: Any, tagset: str) -> list[sp.Mention]:
     from . import spans as sp
 
     out = []
     for m in items:
         t = tg.map_type(m.type, tagset)
         if t is not None:
-            start = -1 if m.start is None else m.start
-            out.append(sp.Mention(start, -1 if m.end is None else m.end, t, m.text, unit(max(start, 0))))
+            out.append(sp.Mention(-1 if m.start is None else m.start, -1 if m.end is None else m.end, t, m.text))
     return out
 
 
 def _documents(path: str, task: str, opts: Options) -> Evaluation:
-    from . import events as ev  # these use scipy: imported only for the span-level tasks
+    from . import events as ev  # imported only for the span-level tasks
     from . import quotes as qt
     from . import spans as sp
 
@@ -142,24 +167,12 @@ def _documents(path: str, task: str, opts: Options) -> Evaluation:
     if not articles:
         raise UserError(f"--gold {opts.gold}: split {opts.split!r} has no documents")
     preds = pr.read_documents(path, articles, opts.tagset, opts.match, opts.allow_missing)
-    ledger, unit_of = _units(articles)
-    total: Any = None
+    ledger = _units(articles)
+    index, items = bs.SentenceIndex(), bs.Items()
     errors: list[dict[str, Any]] = []
-    for a in articles:
-        p, u = preds.docs[a.id], unit_of[a.id]
-        if task == "entities":
-            res = _entities_doc(a, p, u, opts, ledger, errors)
-        elif task == "events":
-            res = ev.score_document(p.events, ev.gold_events(a), u, ledger)
-            if opts.errors:
-                _tuple_errors(a, "events", {m: (ev.tuples(m, p.events, u), ev.tuples(m, ev.gold_events(a), u)) for m in ("tri_c", "arg_c")}, errors)
-        else:
-            gq = qt.gold_quotes(a)
-            res = qt.score_document(a.text, p.quotes, gq, u, ledger)
-            if opts.errors:
-                ps, gs = qt._keyed(a.text, p.quotes, u), qt._keyed(a.text, [g.quote for g in gq], u)
-                _tuple_errors(a, "quotes", {m: (ps[m], gs[m]) for m in ("content_exact", "cue")}, errors)
-        total = merge(total, res)
+    score = {"entities": _entities, "events": _events, "quotes": _quotes}[task]
+    total = score(articles, preds, opts, index, items, errors)
+    ledger.add_items(items, index.units)
     if task == "entities":
         body, metrics = _entities_report(total, opts), [f"entities.{s}" for s in (sp.SCHEMAS if opts.match == "offsets" else ("text",))]
         ledger.documents_only = opts.match == "text"
@@ -174,34 +187,95 @@ def _documents(path: str, task: str, opts: Options) -> Evaluation:
     return Evaluation(report, ledger, metrics, {"errors": errors, "confusion": _confusion(errors)} if opts.errors else None)
 
 
-def _entities_doc(a: Article, p: pr.DocPrediction, u: Callable[[int], int], opts: Options, ledger: bs.Ledger,
-                  errors: list[dict[str, Any]]) -> dict[str, Any]:
+def _entities(articles: list[Article], preds: pr.DocPredictions, opts: Options, index: bs.SentenceIndex, items: bs.Items,
+              errors: list[dict[str, Any]]) -> dict[str, Any]:
     from . import spans as sp
 
-    gold = _mentions(a.layers.entities, opts.tagset, u)
-    pred = _mentions(p.entities, opts.tagset, u)
     if opts.match == "text":
+        return _entities_text(articles, preds, opts, index, items)
+    totals = sp.Totals(opts.clitics, items)
+    mapping = tg.type_map(opts.tagset)
+    for a in articles:
+        base = index.add_document(a.sentences)
+        pred, gold = _side(preds.docs[a.id].entities, mapping), _side(a.layers.entities, mapping)
+        totals.add(a.text, pred, gold, base)
+        if opts.errors:
+            _entity_errors(a, pred, gold, opts, errors)
+    return totals.finish()
+
+
+def _side(mentions: Any, mapping: dict[str, str | None]) -> sp.Side:
+    """Mentions with offsets, typed in the target tagset (those whose type maps to no entity left out)."""
+    from . import spans as sp
+
+    types = [mapping[m.type] for m in mentions]
+    if None in types:
+        mentions = [m for m, t in zip(mentions, types) if t is not None]
+        types = [t for t in types if t is not None]
+    return sp.Side([m.start for m in mentions], [m.end for m in mentions], types)  # type: ignore[misc]
+
+
+def _entities_text(articles: list[Article], preds: pr.DocPredictions, opts: Options, index: bs.SentenceIndex,
+                   items: bs.Items) -> dict[str, Any]:
+    """Offset-free matching: counts per document (kept in its first sentence)."""
+    from . import spans as sp
+
+    total: Any = None
+    for a in articles:
+        base = index.add_document(a.sentences)
+        gold = _mentions(a.layers.entities, opts.tagset)
+        pred = _mentions(preds.docs[a.id].entities, opts.tagset)
         res = sp.score_text(pred, gold)
-        first = u(0)
-        ledger.add("entities.text", first, res.matched, res.predicted, res.gold)
-        return {"text": res, "per_type": {t: sp.score_text([m for m in pred if m.type == t], [m for m in gold if m.type == t])
-                                          for t in sorted({m.type for m in gold + pred})}}
-    out: dict[str, Any] = {"schemas": sp.score_document(a.text, pred, gold, opts.clitics, ledger)}
-    if opts.clitics:
-        out["no_clitics"] = sp.score_document(a.text, pred, gold, False)
-    out["per_type"] = {t: sp.score_document(a.text, [m for m in pred if m.type == t], [m for m in gold if m.type == t], opts.clitics)
-                       for t in sorted({m.type for m in gold + pred})}
-    if opts.errors:
-        pairs = sp.overlapping_pairs(pred, gold)
-        matched = sp.match("strict", a.text, pred, gold, opts.clitics, pairs)
-        mp, mg = {m.pred for m in matched}, {m.gold for m in matched}
-        same = {(i, j) for i, j in pairs if sp.same_bounds(a.text, pred[i], gold[j], opts.clitics)}
-        for kind, items, used, side in (("FP", pred, mp, 0), ("FN", gold, mg, 1)):
-            for k, m in enumerate(items):
-                if k not in used:
-                    other = next((gold[j].type if side == 0 else pred[i].type for i, j in sorted(same) if (i if side == 0 else j) == k), None)
-                    errors.append(_error(a, "entities", "strict", kind, m.start, m.end, m.text, m.type, other))
-    return out
+        for row, count in ((bs.MATCHED, res.matched), (bs.PREDICTED, res.predicted), (bs.GOLD, res.gold)):
+            items.extend("entities.text", row, [base], [count])
+        total = merge(total, {"text": res, "per_type": {t: sp.score_text([m for m in pred if m.type == t], [m for m in gold if m.type == t])
+                                                        for t in sorted({m.type for m in gold + pred})}})
+    return total
+
+
+def _entity_errors(a: Article, pred: sp.Side, gold: sp.Side, opts: Options, errors: list[dict[str, Any]]) -> None:
+    """FP and FN of the strict matching, with the type of a same-boundary mention on the other side."""
+    from . import spans as sp
+
+    ov = sp.find_overlaps(a.text, pred, gold, opts.clitics)
+    kept = sp.kept_pairs(ov, pred, gold, "strict")
+    mp, mg = {ov.pred[k] for k in kept}, {ov.gold[k] for k in kept}
+    same = sorted((ov.pred[k], ov.gold[k]) for k in range(len(ov.pred)) if ov.same[k])
+    for kind, side, used, other_side in (("FP", pred, mp, gold), ("FN", gold, mg, pred)):
+        for k, (start, end, typ) in enumerate(zip(side.starts, side.ends, side.types)):
+            if k not in used:
+                other = next((other_side.types[j if kind == "FP" else i] for i, j in same if (i if kind == "FP" else j) == k), None)
+                errors.append(_error(a, "entities", "strict", kind, start, end, a.text[start:end], typ, other))
+
+
+def _events(articles: list[Article], preds: pr.DocPredictions, opts: Options, index: bs.SentenceIndex, items: bs.Items,
+            errors: list[dict[str, Any]]) -> dict[str, Any]:
+    from . import events as ev
+
+    totals = ev.Totals(items)
+    for a in articles:
+        base = index.add_document(a.sentences)
+        pred = ev.tuples_of(preds.docs[a.id].events, ev.predicted_span, base)
+        gold = ev.tuples_of(a.layers.events, ev.gold_span(a), base)
+        totals.add(pred, gold)
+        if opts.errors:
+            _tuple_errors(a, "events", {m: (pred.keys[m], gold.keys[m]) for m in ("tri_c", "arg_c")}, errors)
+    return totals.finish()
+
+
+def _quotes(articles: list[Article], preds: pr.DocPredictions, opts: Options, index: bs.SentenceIndex, items: bs.Items,
+            errors: list[dict[str, Any]]) -> dict[str, Any]:
+    from . import quotes as qt
+
+    totals = qt.Totals(items)
+    for a in articles:
+        base = index.add_document(a.sentences)
+        pred, gold = preds.docs[a.id].quotes, a.layers.quotes
+        totals.add(a.text, pred, gold, qt.gold_sources(a), index.same_unit, base)
+        if opts.errors:
+            ps, gs = qt.keyed(pred, a.text), qt.keyed(gold, a.text)
+            _tuple_errors(a, "quotes", {m: (ps[m], gs[m]) for m in ("content_exact", "cue")}, errors)
+    return totals.finish()
 
 
 def _entities_report(total: dict[str, Any], opts: Options) -> dict[str, Any]:
