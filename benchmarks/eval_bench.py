@@ -163,31 +163,51 @@ def predict(article: Article, rng: random.Random) -> pr.DocPrediction:
     return pr.DocPrediction(article.id, tuple(ents), tuple(evs), tuple(qs))
 
 
-def span_scorers(root: Path, mentions: int) -> dict[str, Any]:
-    """In-process scoring time of each span task on documents totalling ``mentions`` predicted mentions."""
+def _base(root: Path) -> tuple[list[Article], list[pr.DocPrediction]]:
     base = [a for a in (assemble(root, e)[0] for e in entries(root)[:1000]) if a is not None]
     rng = random.Random(2)
-    preds = [predict(a, rng) for a in base]
-    out = {}
-    for task in ("entities", "events", "quotes"):
-        per_cycle = sum(len(getattr(p, task)) for p in preds)
-        cycles = -(-mentions // per_cycle)
-        articles = [replace(a, id=f"{a.id}-{k}") for k in range(cycles) for a in base]
-        docs = {f"{p.document_id}-{k}": replace(p, document_id=f"{p.document_id}-{k}") for k in range(cycles) for p in preds}
-        fake = pr.DocPredictions(docs, (task,), 0)
-        saved = (score.gd.load_documents, score.pr.read_documents)
-        score.gd.load_documents = lambda *a, **k: articles  # reading is excluded: measured end to end in the NER benchmark
-        score.pr.read_documents = lambda *a, **k: fake
-        try:
-            start = time.perf_counter()
-            ev = score.evaluate("/dev/null", score.Options(task=task, bootstrap=0))
-            seconds = time.perf_counter() - start
-        finally:
-            score.gd.load_documents, score.pr.read_documents = saved
-        out[task] = {"documents": len(articles), "predicted": per_cycle * cycles,
-                     "gold": sum(len(getattr(a.layers, task)) for a in base) * cycles, "seconds": seconds,
-                     "f1": ev.report["headline"][ev.metrics[0]]["f1"]}
-    return out
+    return base, [predict(a, rng) for a in base]
+
+
+def _score_task(base: list[Article], preds: list[pr.DocPrediction], task: str, mentions: int, profiler: Any = None) -> dict[str, Any]:
+    """Score ``task`` in process over copies of ``base`` totalling about ``mentions`` predicted mentions."""
+    per_cycle = sum(len(getattr(p, task)) for p in preds)
+    cycles = -(-mentions // per_cycle)
+    articles = [replace(a, id=f"{a.id}-{k}") for k in range(cycles) for a in base]
+    docs = {f"{p.document_id}-{k}": replace(p, document_id=f"{p.document_id}-{k}") for k in range(cycles) for p in preds}
+    fake = pr.DocPredictions(docs, (task,), 0)
+    saved = (score.gd.load_documents, score.pr.read_documents)
+    score.gd.load_documents = lambda *a, **k: articles  # reading is excluded: measured end to end in the NER benchmark
+    score.pr.read_documents = lambda *a, **k: fake
+    try:
+        if profiler is not None:
+            profiler.start()
+        start = time.perf_counter()
+        ev = score.evaluate("/dev/null", score.Options(task=task, bootstrap=0))
+        seconds = time.perf_counter() - start
+    finally:
+        if profiler is not None:
+            profiler.stop()
+        score.gd.load_documents, score.pr.read_documents = saved
+    return {"documents": len(articles), "predicted": per_cycle * cycles,
+            "gold": sum(len(getattr(a.layers, task)) for a in base) * cycles, "seconds": seconds,
+            "f1": ev.report["headline"][ev.metrics[0]]["f1"]}
+
+
+def span_scorers(root: Path, mentions: int) -> dict[str, Any]:
+    """In-process scoring time of each span task on documents totalling ``mentions`` predicted mentions."""
+    base, preds = _base(root)
+    return {task: _score_task(base, preds, task, mentions) for task in ("entities", "events", "quotes")}
+
+
+def profile_scorer(root: Path, task: str, mentions: int) -> str:
+    """A pyinstrument profile of one span task's scoring (``mentions`` predicted mentions)."""
+    from pyinstrument import Profiler
+
+    base, preds = _base(root)
+    profiler = Profiler(interval=0.001)
+    _score_task(base, preds, task, mentions, profiler)
+    return profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False)
 
 
 def run(workdir: Path, tokens: int = 1_000_000, mentions: int = 1_000_000, jobs: int = 2) -> dict[str, Any]:
@@ -195,7 +215,11 @@ def run(workdir: Path, tokens: int = 1_000_000, mentions: int = 1_000_000, jobs:
     n = -(-tokens // int(AVG_TOKENS * TEST_SHARE))  # the test split must hold about `tokens` tokens
     root = _corpus(workdir, n, jobs)
     ner = ner_end_to_end(root, workdir)
-    return {"machine": machine(), "corpus_articles": n, "ner": ner, "bootstrap": bootstrap_seconds(root, workdir), "spans": span_scorers(root, mentions)}
+    spans = span_scorers(root, mentions)
+    slowest = max(spans, key=lambda t: spans[t]["seconds"])
+    profiled = {"task": slowest, "mentions": mentions // 10, "text": profile_scorer(root, slowest, mentions // 10)}
+    return {"machine": machine(), "corpus_articles": n, "ner": ner, "bootstrap": bootstrap_seconds(root, workdir),
+            "spans": spans, "profile": profiled}
 
 
 def render(res: dict[str, Any], command: str) -> str:
@@ -220,6 +244,9 @@ def render(res: dict[str, Any], command: str) -> str:
     ]
     for task, r in spans.items():
         lines.append(f"| {task} | {r['documents']:,} | {r['predicted']:,} | {r['gold']:,} | {r['seconds']:.2f} | {r['f1']:.3f} | {ok(r['seconds'] < 5)} |")
+    prof = res["profile"]
+    lines += ["", f"Profile of the slowest span scorer, `{prof['task']}`, on {prof['mentions']:,} predicted mentions "
+              "(pyinstrument, in process):", "", "```text", prof["text"].strip("\n"), "```"]
     return "\n".join(lines) + "\n"
 
 

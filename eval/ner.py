@@ -90,16 +90,93 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def seqeval_reports(y_true: list[list[str]], y_pred: list[list[str]]) -> dict[str, dict[str, Any]]:
-    """The two seqeval reports, exactly as seqeval returns them (as JSON values)."""
+def _report(mode: str, y_true: list[list[str]], y_pred: list[list[str]]) -> dict[str, Any]:
+    """seqeval's classification report in one mode, as JSON values."""
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        strict = classification_report(y_true, y_pred, output_dict=True, mode="strict", scheme=IOB2)
-        default = classification_report(y_true, y_pred, output_dict=True)
-    return {"strict": _plain(strict), "default": _plain(default)}
+        if mode == "strict":
+            return _plain(classification_report(y_true, y_pred, output_dict=True, mode="strict", scheme=IOB2))
+        return _plain(classification_report(y_true, y_pred, output_dict=True))
+
+
+def seqeval_reports(y_true: list[list[str]], y_pred: list[list[str]]) -> dict[str, dict[str, Any]]:
+    """The two seqeval reports, exactly as seqeval returns them (as JSON values)."""
+    return {mode: _report(mode, y_true, y_pred) for mode in MODES}
+
+
+def _import_seqeval() -> None:
+    import seqeval.metrics  # noqa: F401  (importing seqeval, and scikit-learn with it, takes a second)
+
+
+def _decoded_report(mode: str, labels: list[str], ids_true: np.ndarray, ids_pred: np.ndarray,
+                    offsets: np.ndarray) -> dict[str, Any]:
+    """:func:`_report` on tag sequences sent as label ids (compact to send to another process)."""
+    names = np.array(labels, dtype=object)
+
+    def rows(ids: np.ndarray) -> list[list[str]]:
+        flat = names[ids].tolist()
+        return [flat[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+
+    return _report(mode, rows(ids_true), rows(ids_pred))
+
+
+class SecondCore:
+    """A second process for seqeval's default-mode report while this one computes the strict one.
+
+    seqeval is pure Python, and the two reports are independent: on a machine with
+    two or more cores they run side by side. The process is spawned at once and
+    imports seqeval while the caller reads the gold and the predictions; the tag
+    sequences travel to it as label ids and come back as the same report seqeval
+    gives in this process (the sequences are rebuilt from the same labels). Used
+    only for large inputs (starting a process costs about a second); if anything
+    goes wrong there, the report is computed here instead. A context manager.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.pool: Any = None
+        if enabled and _cores() >= 2:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self.pool.submit(_import_seqeval)
+            except OSError:
+                self.pool = None
+
+    def __enter__(self) -> SecondCore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def reports(self, y_true: list[list[str]], y_pred: list[list[str]], vocab: Vocabulary, ids_true: np.ndarray,
+                ids_pred: np.ndarray, offsets: np.ndarray) -> dict[str, dict[str, Any]]:
+        if self.pool is None:
+            return seqeval_reports(y_true, y_pred)
+        try:
+            future = self.pool.submit(_decoded_report, "default", vocab.labels, ids_true, ids_pred, offsets)
+        except Exception:  # a broken pool: compute here
+            return seqeval_reports(y_true, y_pred)
+        strict = _report("strict", y_true, y_pred)
+        try:
+            default = future.result()
+        except Exception:
+            default = _report("default", y_true, y_pred)
+        return {"strict": strict, "default": default}
+
+
+def _cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -113,7 +190,7 @@ class NerResult:
 
 
 def score(row_ids: list[str], document_ids: list[str], y_true: list[list[str]], y_pred: list[list[str]],
-          tagset: str) -> NerResult:
+          tagset: str, helper: SecondCore | None = None) -> NerResult:
     vocab = Vocabulary(tagset)
     lengths = np.fromiter(map(len, y_true), dtype=np.int64, count=len(y_true))
     offsets = np.concatenate([[0], np.cumsum(lengths)])
@@ -124,7 +201,7 @@ def score(row_ids: list[str], document_ids: list[str], y_true: list[list[str]], 
     doc_of = np.fromiter((doc_index.setdefault(d, len(doc_index)) for d in document_ids), dtype=np.int64, count=len(document_ids))
     ledger = Ledger(row_ids, doc_of, list(doc_index))
     gold_chunks, pred_chunks = {}, {}
-    reports = seqeval_reports(y_true, y_pred)
+    reports = (helper or SecondCore(False)).reports(y_true, y_pred, vocab, gold_ids, pred_ids, offsets)
     nrows = len(row_ids)
 
     def per_row(tok: np.ndarray) -> np.ndarray:

@@ -88,7 +88,21 @@ def evaluate(path: str, opts: Options) -> Evaluation:
 # --- NER ----------------------------------------------------------------------------
 
 
+#: Predictions files at least this large (about 100,000 tokens) have seqeval's two reports computed
+#: side by side in two processes (:class:`ner.SecondCore`); below it, starting a process costs more than it saves.
+PARALLEL_NER_BYTES = 1_000_000
+
+
 def _ner(path: str, opts: Options) -> Evaluation:
+    try:
+        large = Path(path).stat().st_size >= PARALLEL_NER_BYTES
+    except OSError:  # reading it says what is wrong, in one line
+        large = False
+    with ner.SecondCore(large) as helper:
+        return _ner_scored(path, opts, helper)
+
+
+def _ner_scored(path: str, opts: Options, helper: ner.SecondCore) -> Evaluation:
     fmt = pr.detect_format(pr.read_text(path)) if opts.format == "auto" else opts.format
     gold = gd.load_ner(opts.gold, opts.split, with_tokens=opts.errors or fmt == "conll")
     if not gold.ids:
@@ -98,7 +112,7 @@ def _ner(path: str, opts: Options) -> Evaluation:
     if opts.tagset != "wojood":
         mapping = tg.tag_map(opts.tagset, "iob2")
         y_true = [[mapping[t] for t in row] for row in y_true]
-    result = ner.score(gold.ids, gold.document_ids, y_true, preds.tags, opts.tagset)
+    result = ner.score(gold.ids, gold.document_ids, y_true, preds.tags, opts.tagset, helper)
     errors = ner.errors(result, gold.ids, gold.document_ids, gold.tokens) if opts.errors else None  # type: ignore[arg-type]
     report = {"_gold": {"documents": len(result.ledger.document_ids), "sentences": len(gold.ids), "tokens": int(result.offsets[-1])},
               "_predictions": {"format": preds.format, "scheme": opts.scheme, "tagset": opts.tagset, "missing": preds.missing},

@@ -121,6 +121,21 @@ def test_cli_ner_reports_equal_direct_seqeval(gold, tmp_path, data):
     assert report["headline"]["ner.strict"]["f1"] == pytest.approx(report["ner"]["strict"]["micro avg"]["f1-score"] or 0.0)
 
 
+def test_large_predictions_score_the_same_on_two_processes(gold, tmp_path, monkeypatch):
+    """Above PARALLEL_NER_BYTES the default-mode report is computed in a second process: same report."""
+    import random
+
+    from akhbar.eval import score
+
+    g = gd.load_ner(str(gold), "test")
+    rng = random.Random(3)
+    preds = [[rng.choice(["O", "B-PERS", "I-PERS", "I-GPE", "B-ORG"]) for _ in t] for t in g.tags]
+    f = tmp_path / "random.jsonl"
+    f.write_text("".join(json.dumps({"id": i, "ner_tags": p}) + "\n" for i, p in zip(g.ids, preds)), encoding="utf-8")
+    monkeypatch.setattr(score, "PARALLEL_NER_BYTES", 0)
+    assert evaluate(str(f), Opt_ner(gold)).report["ner"] == _direct(g.tags, preds)
+
+
 def Opt_ner(gold: Path) -> Options:
     return Options(task="ner", gold=str(gold), bootstrap=0)
 

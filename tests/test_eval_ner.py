@@ -50,6 +50,41 @@ def test_vectorised_chunks_equal_seqeval_entities(seqs):
     assert as_set(ner.chunks(ids, starts, vocab, strict=False)) == default
 
 
+def _random_sequences(n: int, seed: int) -> tuple[list[list[str]], list[list[str]]]:
+    rng = np.random.default_rng(seed)
+    labels = ner.Vocabulary("wojood").labels
+    lengths = rng.integers(0, 30, n)
+    draw = lambda: [[labels[i] if rng.random() < 0.3 else "O" for i in rng.integers(0, len(labels), k)] for k in lengths]  # noqa: E731
+    return draw(), draw()
+
+
+def test_reports_from_the_second_process_equal_seqeval_here():
+    gold, pred = _random_sequences(400, 7)
+    with ner.SecondCore(True) as helper:
+        if helper.pool is None:
+            pytest.skip("one usable core: the second process is never started")
+        r = ner.score([f"r{k}" for k in range(len(gold))], ["d"] * len(gold), gold, pred, "wojood", helper)
+    assert r.reports == ner.seqeval_reports(gold, pred)
+    assert r.reports["strict"] != r.reports["default"]  # ill-formed sequences: the two modes differ here
+
+
+def test_a_broken_second_process_falls_back_to_this_one():
+    gold, pred = _random_sequences(50, 8)
+    helper = ner.SecondCore(False)
+    helper.pool = _Broken()
+    r = ner.score([f"r{k}" for k in range(len(gold))], ["d"] * len(gold), gold, pred, "wojood", helper)
+    assert r.reports == ner.seqeval_reports(gold, pred)
+
+
+class _Broken:
+    def submit(self, *args, **kwargs):
+        from concurrent.futures import Future
+
+        f: Future = Future()
+        f.set_exception(RuntimeError("worker died"))
+        return f
+
+
 @pytest.mark.parametrize("scheme,tags,iob2", [
     ("iobes", ["B-PER", "E-PER", "S-LOC", "O"], ["B-PERS", "I-PERS", "B-LOC", "O"]),
     ("bilou", ["B-ORG", "I-ORG", "L-ORG", "U-ORG"], ["B-ORG", "I-ORG", "I-ORG", "B-ORG"]),

@@ -11,6 +11,7 @@ def test_eval_benchmark_smoke(tmp_path):
     assert eval_bench.main(["--tokens", "20000", "--mentions", "5000", "--workdir", str(tmp_path / "w"), "--page", str(page)]) == 0
     text = page.read_text(encoding="utf-8")
     assert "PREVIOUS CONTENT" not in text and "Ratio: **" in text and "| entities |" in text and "| quotes |" in text
+    assert "Profile of the slowest span scorer" in text and "evaluate" in text
     import re
 
     tokens = int(re.search(r"NER end to end\*\* on ([\d,]+) tokens", text).group(1).replace(",", ""))
