@@ -210,14 +210,14 @@ def profile_scorer(root: Path, task: str, mentions: int) -> str:
     return profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False)
 
 
-def run(workdir: Path, tokens: int = 1_000_000, mentions: int = 1_000_000, jobs: int = 2) -> dict[str, Any]:
+def run(workdir: Path, tokens: int = 1_000_000, mentions: int = 1_000_000, jobs: int = 2, profile: bool = True) -> dict[str, Any]:
     workdir.mkdir(parents=True, exist_ok=True)
     n = -(-tokens // int(AVG_TOKENS * TEST_SHARE))  # the test split must hold about `tokens` tokens
     root = _corpus(workdir, n, jobs)
     ner = ner_end_to_end(root, workdir)
     spans = span_scorers(root, mentions)
     slowest = max(spans, key=lambda t: spans[t]["seconds"])
-    profiled = {"task": slowest, "mentions": mentions // 10, "text": profile_scorer(root, slowest, mentions // 10)}
+    profiled = {"task": slowest, "mentions": mentions // 10, "text": profile_scorer(root, slowest, mentions // 10)} if profile else None
     return {"machine": machine(), "corpus_articles": n, "ner": ner, "bootstrap": bootstrap_seconds(root, workdir),
             "spans": spans, "profile": profiled}
 
@@ -245,6 +245,8 @@ def render(res: dict[str, Any], command: str) -> str:
     for task, r in spans.items():
         lines.append(f"| {task} | {r['documents']:,} | {r['predicted']:,} | {r['gold']:,} | {r['seconds']:.2f} | {r['f1']:.3f} | {ok(r['seconds'] < 5)} |")
     prof = res["profile"]
+    if prof is None:
+        return "\n".join(lines) + "\n"
     lines += ["", f"Profile of the slowest span scorer, `{prof['task']}`, on {prof['mentions']:,} predicted mentions "
               "(pyinstrument, in process):", "", "```text", prof["text"].strip("\n"), "```"]
     return "\n".join(lines) + "\n"
@@ -257,9 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", default="/tmp/akhbar-eval-bench")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--json", help="also write the raw results here")
+    p.add_argument("--no-profile", action="store_true", help="skip the pyinstrument profile (pip install '.[bench]' provides it)")
     p.add_argument("--page", default=str(PAGE), help="page whose eval-bench section is rewritten (default: docs/performance.md)")
     args = p.parse_args(argv)
-    res = run(Path(args.workdir), args.tokens, args.mentions, args.jobs)
+    res = run(Path(args.workdir), args.tokens, args.mentions, args.jobs, not args.no_profile)
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     command = "python -m benchmarks.eval_bench" + ("" if argv is None and len(sys.argv) == 1 else " " + " ".join(argv if argv is not None else sys.argv[1:]))
