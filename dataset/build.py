@@ -15,6 +15,7 @@ validation fails, writes into a staging folder and commits it with a journal
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -265,7 +266,7 @@ class _Rows:
         partial = pa.RecordBatch.from_pylist(self.rows, schema=pa.schema([f for f in schema if f.name not in own]))
         if not own:
             return partial
-        offsets = pa.array(_cumulative(self.lengths), pa.int32())
+        offsets = pa.array(list(itertools.accumulate(self.lengths, initial=0)), pa.int32())
         starts, ends = pa.array(self.starts, pa.int32()), pa.array(self.ends, pa.int32())
         texts = pa.array(self.texts, pa.string())
         types = {name: schema.field(name).type for name in own}
@@ -279,13 +280,6 @@ class _Rows:
                            offsets, pa.FixedSizeListArray.from_arrays(pairs, type=types["token_offsets"].value_type), type=types["token_offsets"]),
                        "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(self.tags, types["ner_tags"].value_type), type=types["ner_tags"])}
         return pa.RecordBatch.from_arrays([columns[n] if n in columns else partial.column(n) for n in schema.names], schema=schema)
-
-
-def _cumulative(lengths: list[int]) -> list[int]:
-    out = [0]
-    for n in lengths:
-        out.append(out[-1] + n)
-    return out
 
 
 @dataclass

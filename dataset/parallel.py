@@ -45,6 +45,12 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="akhbar-parent-watch", daemon=True).start()
 
 
+def spawn_pool(workers: int, **options: Any) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that leave when this process is gone."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent,
+                               initargs=(os.getpid(),), **options)
+
+
 class Workers:
     """``jobs`` worker processes (none when ``jobs`` is 1: everything runs in this process)."""
 
@@ -61,10 +67,9 @@ class Workers:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")
             # a fresh worker now and then: what fragments a worker's memory does not build up
             renew = {"max_tasks_per_child": TASKS_PER_WORKER} if sys.version_info >= (3, 11) else {}
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),), **renew)
+            self._pool = spawn_pool(self.jobs, **renew)
         return self._pool
 
     def call(self, fn: Callable[[T], R], arg: T, here: bool = False) -> R:
@@ -72,8 +77,7 @@ class Workers:
         the call needs is returned (in this process when ``here`` or with one job)."""
         if here or self.jobs == 1:
             return fn(arg)
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),)) as one:
+        with spawn_pool(1) as one:
             return one.submit(fn, arg).result()
 
     def ordered_map(self, fn: Callable[[T], R], tasks: Sequence[T], window: int | None = None) -> Iterator[R]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dataset.parallel import default_jobs, spawn_pool
 from .bootstrap import Ledger
 from .tags import labels
 
@@ -137,12 +138,9 @@ class SecondCore:
 
     def __init__(self, enabled: bool) -> None:
         self.pool: Any = None
-        if enabled and _cores() >= 2:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
+        if enabled and default_jobs() >= 2:
             try:
-                self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self.pool = spawn_pool(1)
                 self.pool.submit(_import_seqeval)
             except OSError:
                 self.pool = None
@@ -169,14 +167,6 @@ class SecondCore:
             default = _report("default", y_true, y_pred)
         return {"strict": strict, "default": default}
 
-
-def _cores() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
