@@ -80,7 +80,7 @@ def convert(text: str, article_id: str, source_file: str, sha256: str | None = N
             continue
         for s, e in tx.sentence_spans(text, seg.start, seg.end):
             first = len(tokens)
-            tokens.extend([Span(m.start(), m.end(), m.group()) for m in tx.TOKEN_RE.finditer(text, s, e)])
+            tokens.extend([Span(m.start(), m.end(), m.group()) for m in tx.token_matches(text, s, e)])
             sentences.append(Sentence(f"s{len(sentences)}", index, s, e, text[s:e], first, len(tokens)))
     return Article(id=article_id, text=text, source_file=source_file,
                    sha256=sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")),

@@ -157,9 +157,9 @@ def _split(text: str, start: int, end: int, use_quotes: bool) -> list[tuple[int,
     return [(s, e) for s, e in trimmed if s < e]
 
 
-def token_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Tokens of ``text[start:end]`` as (start, end) pairs in article offsets."""
-    return [m.span() for m in TOKEN_RE.finditer(text, start, end)]
+def token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The tokens of ``text[start:end]`` (the converter's tokenizer), as matches in article offsets."""
+    return TOKEN_RE.finditer(text, start, end)
 
 
 def has_letter(block: str) -> bool:

@@ -7,7 +7,7 @@ recall ``matched / gold``; a ratio with a zero denominator is 0.0, as in seqeval
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +26,6 @@ class PRF:
     matched: float = 0.0
     predicted: int = 0
     gold: int = 0
-
-    @classmethod
-    def score_set(cls, predicted: Iterable[Hashable], gold: Iterable[Hashable]) -> PRF:
-        """Counts from two sets of tuples: true positives are the intersection."""
-        p, g = set(predicted), set(gold)
-        return cls(len(p & g), len(p), len(g))
 
     def __add__(self, other: PRF) -> PRF:
         return PRF(self.matched + other.matched, self.predicted + other.predicted, self.gold + other.gold)
