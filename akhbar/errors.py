@@ -28,3 +28,8 @@ class Incident:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.pointer or '/'}: [{self.code}] {self.message}"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis: for one-line messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

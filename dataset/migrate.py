@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import clip
 from ..schema import SCHEMA_VERSION
 
 KINDS = ("annotation", "article", "manifest")
@@ -85,5 +86,4 @@ def upgrade(kind: str, doc: Any) -> tuple[Any, str | None]:
 
 def short(value: Any, limit: int = 60) -> str:
     """``repr(value)``, cut to ``limit`` characters for one-line messages."""
-    r = repr(value)
-    return r if len(r) <= limit else r[: limit - 1] + "…"
+    return clip(repr(value), limit)

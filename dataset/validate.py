@@ -19,7 +19,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from .. import schema
-from ..errors import Incident, UserError
+from ..errors import Incident, UserError, clip
 from ..fsio import load_json
 from . import text as tx
 from .migrate import short as _short
@@ -101,8 +101,7 @@ def checked(name: str, doc: Any, file: str) -> tuple[Any, list[Incident]]:
     out = []
     for err in sorted(schema.validator(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         err = _deepest(err)
-        msg = err.message if len(err.message) <= 160 else err.message[:159] + "…"
-        out.append(Incident(file, _ptr(*err.absolute_path), "schema", msg))
+        out.append(Incident(file, _ptr(*err.absolute_path), "schema", clip(err.message, 160)))
     return doc, out  # empty if the fast path was wrong: the reference decides
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..dataset import PATH
 from ..dataset.model import Argument, Article, Cluster, Entity, Event, Layers, Quote, Ref, Sentence, Span
-from ..errors import UserError
+from ..errors import UserError, clip
 
 #: The name that stands for the dataset packaged with akhbar (its ``dataset/`` folder).
 DEFAULT_GOLD = "akhbar.dataset"
@@ -45,7 +45,7 @@ def _load(gold: str, config: str, split: str, columns: list[str]) -> Any:
 def _short(exc: Exception) -> str:
     """The first clause of a datasets error (some list every supported file extension)."""
     text = str(exc).split(" with any supported extension")[0].split("\n")[0]
-    return text if len(text) <= 200 else text[:199] + "…"
+    return clip(text, 200)
 
 
 @dataclass(frozen=True)

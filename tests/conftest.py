@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,12 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SEED_ID = "000_23fbf5640515ec06"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``, by relative path: equal dicts, byte-identical trees."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

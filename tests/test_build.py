@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -11,12 +10,7 @@ import pytest
 from akhbar.dataset import build as b
 from akhbar.dataset.build import BuildRefused, build, features, ner_labels
 
-from conftest import FIXTURES, REPO, SEED_ID
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import FIXTURES, REPO, SEED_ID, file_hashes
 
 
 @pytest.fixture
@@ -28,18 +22,18 @@ def annotated(repo_copy: Path) -> Path:
 
 def test_build_is_deterministic(annotated, tmp_path):
     build(annotated)
-    first = _digest(annotated / "dataset")
+    first = file_hashes(annotated / "dataset")
     shutil.rmtree(annotated / "dataset" / "data")
     build(annotated)
-    assert _digest(annotated / "dataset") == first
+    assert file_hashes(annotated / "dataset") == first
     assert "README.md" in first and "data/ner/test.parquet" in first
 
 
 def test_committed_dataset_matches_a_fresh_build(tmp_path):
     out = tmp_path / "dataset"
     build(REPO, out)
-    committed = {k: v for k, v in _digest(REPO / "dataset").items() if k in ("README.md", "croissant.json") or k.startswith("data/")}
-    assert _digest(out) == committed, "dataset/ is stale: run `akhbar build` and commit"
+    committed = {k: v for k, v in file_hashes(REPO / "dataset").items() if k in ("README.md", "croissant.json") or k.startswith("data/")}
+    assert file_hashes(out) == committed, "dataset/ is stale: run `akhbar build` and commit"
 
 
 def test_every_config_loads_with_its_features(annotated):
@@ -85,18 +79,18 @@ def test_proclitic_token_is_tagged_whole(annotated):
 
 def test_build_refuses_invalid_input_and_keeps_previous(annotated):
     build(annotated)
-    before = _digest(annotated / "dataset")
+    before = file_hashes(annotated / "dataset")
     shutil.copy(FIXTURES / "invalid" / "illegal-role.json", annotated / "annotations" / f"{SEED_ID}.json")
     with pytest.raises(BuildRefused) as exc:
         build(annotated)
     assert exc.value.incidents[0].code == "illegal-role"
-    assert _digest(annotated / "dataset") == before
+    assert file_hashes(annotated / "dataset") == before
     assert not (annotated / "dataset" / ".staging").exists()
 
 
 def test_interrupted_build_leaves_previous_dataset(annotated, monkeypatch):
     build(annotated)
-    before = _digest(annotated / "dataset")
+    before = file_hashes(annotated / "dataset")
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
@@ -104,17 +98,17 @@ def test_interrupted_build_leaves_previous_dataset(annotated, monkeypatch):
     monkeypatch.setattr(b, "commit_staged", boom)  # interrupted after writing, before committing
     with pytest.raises(KeyboardInterrupt):
         build(annotated)
-    assert _digest(annotated / "dataset") == before
+    assert file_hashes(annotated / "dataset") == before
     assert not (annotated / "dataset" / ".staging").exists()
 
 
 def test_swap_interrupted_between_renames_is_recovered(annotated):
     build(annotated)
-    before = _digest(annotated / "dataset")
+    before = file_hashes(annotated / "dataset")
     data = annotated / "dataset" / "data"
     data.rename(data.with_name("data.old"))  # the state a crash between the two renames leaves
     build(annotated)
-    assert _digest(annotated / "dataset") == before
+    assert file_hashes(annotated / "dataset") == before
 
 
 def test_build_cli_reports_incidents(annotated):

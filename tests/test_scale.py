@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -18,11 +17,7 @@ from akhbar.dataset.validate import assemble, sentence_finder, validate_paths
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import run as bench  # noqa: E402
 from benchmarks.synth import generate  # noqa: E402
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import file_hashes  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +30,7 @@ def synthetic(tmp_path_factory) -> Path:
 def test_synthetic_corpus_is_deterministic(synthetic, tmp_path):
     again = generate(tmp_path / "again", 120, seed=3, jobs=1)
     for folder in ("seeds", "annotations"):
-        assert _digest(synthetic / folder) == _digest(again / folder)
+        assert file_hashes(synthetic / folder) == file_hashes(again / folder)
 
 
 def test_synthetic_corpus_is_valid_with_every_layer(synthetic):
@@ -56,7 +51,7 @@ def test_parallel_build_is_byte_identical(synthetic, tmp_path):
     one = build(synthetic, tmp_path / "one", jobs=1)
     two = build(synthetic, tmp_path / "two", jobs=2)
     assert one == two
-    assert _digest(tmp_path / "one") == _digest(tmp_path / "two")
+    assert file_hashes(tmp_path / "one") == file_hashes(tmp_path / "two")
     assert {c for c, _ in one.counts} == set(CONFIGS)
     assert {s for _, s in one.counts} == {"train", "validation", "test"}
 
