@@ -1,7 +1,7 @@
 # Akhbar: the two commands of the README, and a few helpers.
 PYTHON ?= python3
 VENV ?= .venv
-# CI adds the [models] extra (CPU torch + transformers) so the model-adapter test runs: EXTRAS=dev,models
+# CI adds the [models] extra (CPU torch + transformers) so the model-adapter test runs, and [bench] (pyinstrument) for the profiled benchmark smoke run: EXTRAS=dev,models,bench
 EXTRAS ?= dev
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

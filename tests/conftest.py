@@ -31,3 +31,18 @@ def repo_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def seed_text() -> str:
     return (REPO / "seeds" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
+
+
+def only_strict_here(monkeypatch) -> None:
+    """This process can no longer compute the default-mode report: it must come from the second one
+    (which imports its own, unpatched module), not from the fallback."""
+    from akhbar.eval import ner
+
+    real = ner._report
+
+    def strict_only(mode, y_true, y_pred):
+        if mode != "strict":
+            raise AssertionError("the default-mode report was computed in this process")
+        return real(mode, y_true, y_pred)
+
+    monkeypatch.setattr(ner, "_report", strict_only)

@@ -18,6 +18,7 @@ from akhbar.dataset.build import build
 from akhbar.dataset.manifest import update
 from akhbar.dataset.migrate import Migration, upgrade, version_key
 from akhbar.dataset.validate import validate_paths
+from akhbar.schema import SCHEMA_VERSION
 
 from conftest import FIXTURES, REPO, SEED_ID
 
@@ -97,11 +98,16 @@ def test_old_article_record_is_upgraded(fake_history, repo, tmp_path):
 
     text = (REPO / "seeds" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
     record = convert(text, SEED_ID, f"seeds/{SEED_ID}.txt").to_dict()
-    record["schema_version"], record["mentions"] = "0.9", record.pop("entities")
+    gold = json.loads((FIXTURES / "valid.json").read_text(encoding="utf-8"))
+    entities = gold["entities"]
+    assert entities  # the rename must move something
+    record.pop("entities")
+    record["schema_version"], record["mentions"], record["clusters"] = "0.9", entities, gold["clusters"]
     p = tmp_path / "record.json"
     p.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     incidents, articles, _ = validate_paths(repo, [p])
     assert incidents == [] and len(articles) == 1
+    assert [e.to_dict() for e in articles[0].layers.entities] == entities
 
 
 @pytest.mark.parametrize("version, words", [
@@ -147,9 +153,16 @@ def test_cycle_and_input_are_safe(monkeypatch):
     assert original == {"schema_version": "0.9", "articles": []}  # the caller's document is not modified
 
 
-def test_the_real_table_is_consistent():
-    """Every real migration goes from an older version to a newer one, at most one per (kind, version)."""
-    keys = [(m.kind, m.source) for m in migrate.MIGRATIONS]
-    assert len(keys) == len(set(keys))
-    for m in migrate.MIGRATIONS:
-        assert m.kind in migrate.KINDS and version_key(m.source) < version_key(m.target) <= version_key("1.0")
+def _consistent(table: list[Migration]) -> bool:
+    """Every migration goes from an older version to a newer one, at most one per (kind, version)."""
+    keys = [(m.kind, m.source) for m in table]
+    return len(keys) == len(set(keys)) and all(
+        m.kind in migrate.KINDS and version_key(m.source) < version_key(m.target) <= version_key(SCHEMA_VERSION) for m in table)
+
+
+def test_the_migration_tables_are_consistent():
+    """The real table (empty while 1.0 is the only version) and the fake history pass; broken tables do not."""
+    assert _consistent(migrate.MIGRATIONS) and _consistent(FAKE)
+    assert not _consistent([*FAKE, FAKE[0]])  # two migrations from one version
+    assert not _consistent([Migration("annotation", "1.0", "0.9", _drop_origin, "backwards")])
+    assert not _consistent([Migration("annotation", "1.0", "2.0", _drop_origin, "beyond this akhbar")])

@@ -215,7 +215,7 @@ def test_json_that_python_cannot_read_is_one_line(tmp_path, text, why):
     p.write_text(text, encoding="utf-8")
     with pytest.raises(UserError) as exc:
         load_json(p)
-    assert "\n" not in str(exc.value) and str(p) in str(exc.value)
+    assert "\n" not in str(exc.value) and str(p) in str(exc.value) and why in str(exc.value)
 
 
 # --- the fast schema validator (jsonschema-rs) agrees with the reference (jsonschema) --------

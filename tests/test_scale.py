@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import datasets
@@ -14,10 +13,9 @@ import pytest
 from akhbar.dataset.build import CHUNK, CONFIGS, _Rows, build, build_chunk, encode, features, iob2_tags, rows
 from akhbar.dataset.validate import assemble, sentence_finder, validate_paths
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks import run as bench  # noqa: E402
-from benchmarks.synth import generate  # noqa: E402
-from conftest import file_hashes  # noqa: E402
+from benchmarks import run as bench
+from benchmarks.synth import generate
+from conftest import file_hashes
 
 
 @pytest.fixture(scope="module")
