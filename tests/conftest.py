@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import shutil
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples every run (a new failure shows up locally first, not as a flaky CI run).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ID = "000_23fbf5640515ec06"
@@ -46,3 +56,30 @@ def only_strict_here(monkeypatch) -> None:
         return real(mode, y_true, y_pred)
 
     monkeypatch.setattr(ner, "_report", strict_only)
+
+
+@contextlib.contextmanager
+def no_hang(seconds: int = 10):
+    """Fail instead of hanging: SIGALRM after ``seconds``."""
+    def alarm(*_):
+        raise TimeoutError(f"reader did not finish within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def json_paths(doc: Any, first: int = 6, prefix: tuple = ()) -> list[tuple]:
+    """Every path into a JSON value (``()`` is the value itself), taking the first ``first`` items of each list."""
+    out = [prefix]
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out += json_paths(v, first, prefix + (k,))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc[:first]):
+            out += json_paths(v, first, prefix + (i,))
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -21,8 +22,7 @@ from akhbar.eval import gold as gd
 from akhbar.eval import predictions as pr
 from akhbar.eval.predictions import article_prediction
 
-from conftest import REPO
-from test_robust_readers import no_hang
+from conftest import REPO, json_paths, no_hang
 
 GOLD = str(REPO / "dataset")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -56,15 +56,9 @@ def _mutate(obj, draw_path, value):
         cur[draw_path[-1] % len(cur)] = value
 
 
-def _paths(obj, prefix=()):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield prefix + (k,)
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj[:3]):
-            yield prefix + (i,)
-            yield from _paths(v, prefix + (i,))
+def _paths(obj: Any) -> list[tuple]:
+    """Paths inside ``obj`` (not ``obj`` itself), the first three items of each list."""
+    return json_paths(obj, 3)[1:]
 
 
 def _outcome(fn):

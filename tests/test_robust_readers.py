@@ -7,13 +7,10 @@ a sample runs the CLI in a subprocess and checks what the user sees.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -30,29 +27,10 @@ from akhbar.dataset.validate import is_schema_valid, validate_paths
 from akhbar.errors import UserError
 from akhbar.fsio import load_json
 
-from conftest import FIXTURES, REPO, SEED_ID
+from conftest import FIXTURES, REPO, SEED_ID, json_paths, no_hang
 
-# CI replays the same examples every run (a new failure shows up locally first, not as a flaky CI run).
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 LINE = re.compile(r"^(?:.+: (?:/\S*|byte \d+|line \d+): \[[a-z0-9-]+\] .+|\*\*\* FAILED \*\*\* with \d+ error\(s\)|akhbar \w+: .+)$")
-
-
-@contextlib.contextmanager
-def no_hang(seconds: int = 10):
-    """Fail instead of hanging: SIGALRM after ``seconds``."""
-    def alarm(*_):
-        raise TimeoutError(f"reader did not finish within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 @pytest.fixture(scope="module")
@@ -80,23 +58,12 @@ scalars = st.none() | st.booleans() | st.integers(-10, 10**6) | st.integers() | 
 json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3), max_leaves=8)
 
 
-def _paths(doc: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            out += _paths(v, prefix + (k,))
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc[:6]):  # token lists are long: their first items are enough
-            out += _paths(v, prefix + (i,))
-    return out
-
-
 @st.composite
 def mutated(draw, base: dict[str, Any]) -> Any:
     """``base`` with one to three random edits: replace a value, delete a key or item, nudge an offset, retype."""
     doc = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
-        paths = _paths(doc)
+        paths = json_paths(doc)
         path = draw(st.sampled_from(paths))
         if not path:
             return draw(json_values)
