@@ -1,7 +1,7 @@
 """Run pure functions on several cores, yielding results in task order.
 
 A thin layer over :class:`concurrent.futures.ProcessPoolExecutor`: at most
-``window`` tasks are in flight, so a slow consumer (the Parquet writer) keeps
+two tasks per worker are in flight, so a slow consumer (the Parquet writer) keeps
 memory bounded, and results come back in submission order, so the output does
 not depend on the number of workers. Workers are spawned (not forked: the
 parent holds Arrow thread pools), started only when there is work for them,
@@ -10,6 +10,7 @@ and exit on their own if the parent is killed.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
@@ -23,6 +24,7 @@ from typing import Any, TypeVar
 #: Tasks a worker process runs before it is replaced (Python >= 3.11).
 TASKS_PER_WORKER = 100
 T = TypeVar("T")
+_DONE: Any = object()
 R = TypeVar("R")
 
 
@@ -80,24 +82,21 @@ class Workers:
         with spawn_pool(1) as one:
             return one.submit(fn, arg).result()
 
-    def ordered_map(self, fn: Callable[[T], R], tasks: Sequence[T], window: int | None = None) -> Iterator[R]:
-        """``map(fn, tasks)`` on the workers (in this process with one job or one task)."""
+    def ordered_map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """``map(fn, tasks)`` on the workers (in this process with one job or one task), with at
+        most two tasks per worker in flight."""
         if self.jobs == 1 or len(tasks) <= 1:
             yield from map(fn, tasks)
             return
         pool = self._executor()
-        pending: deque[Future[R]] = deque()
         todo = iter(tasks)
+        pending: deque[Future[R]] = deque(pool.submit(fn, task) for task in itertools.islice(todo, 2 * self.jobs))
         try:
-            for task in todo:
-                pending.append(pool.submit(fn, task))
-                if len(pending) >= (window or 2 * self.jobs):
-                    break
             while pending:
                 result = pending.popleft().result()
-                for task in todo:
+                task = next(todo, _DONE)
+                if task is not _DONE:
                     pending.append(pool.submit(fn, task))
-                    break
                 yield result
         finally:
             for f in pending:
