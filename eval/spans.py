@@ -67,14 +67,12 @@ MAX_CLITICS = 3
 
 @dataclass(frozen=True)
 class Mention:
-    """A mention to score: character span, type (in the target tagset), text, and its sentence
-    unit for callers that count per sentence (the scorers place items by offset)."""
+    """A mention to score: character span (-1 when the prediction has no offsets), type (in the target tagset), text."""
 
     start: int
     end: int
     type: str
     text: str
-    unit: int = 0
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,7 +24,8 @@ from akhbar.eval.bootstrap import Ledger
 from akhbar.eval.predictions import DocPredictions, PredArgument, PredEvent, PredQuote
 from akhbar.eval.prf import PRF, Accuracy, merge
 from akhbar.eval.quotes import GoldQuote, gold_quotes
-from akhbar.eval.spans import SCHEMAS, Mention, Outcomes, clitic_same_start
+from akhbar.eval import spans as sp
+from akhbar.eval.spans import SCHEMAS, Outcomes, clitic_same_start
 
 EVENT_METRICS = ("tri_i", "tri_c", "arg_i", "arg_c", "arg_i_attached", "arg_c_attached")
 EVENT_PER_TYPE = ("tri_c", "arg_i", "arg_c")
@@ -48,6 +50,13 @@ class Pair(NamedTuple):
     pred: int
     gold: int
     credit: float
+
+
+@dataclass(frozen=True)
+class Mention(sp.Mention):
+    """A mention with the sentence unit it is counted in (the reference counts per mention)."""
+
+    unit: int = 0
 
 
 def same_bounds(text: str, p: Mention, g: Mention, clitics: bool) -> bool:

@@ -24,7 +24,7 @@ def _m(text: str, item: list | None) -> list[sp.Mention]:
     if item is None:
         return []
     t, s, e = item
-    return [sp.Mention(s, e, t, text[s:e], 0)]
+    return [sp.Mention(s, e, t, text[s:e])]
 
 
 @pytest.mark.parametrize("row", TABLE["scenarios"], ids=lambda r: r["name"])
@@ -51,8 +51,8 @@ def test_partial_credit_sums_over_a_document():
 
 def test_nested_mentions_are_scored_one_to_one():
     text = "وزارة الدفاع السورية في دمشق"
-    org = sp.Mention(0, 20, "ORG", text[0:20], 0)
-    norp = sp.Mention(13, 20, "NORP", text[13:20], 0)
+    org = sp.Mention(0, 20, "ORG", text[0:20])
+    norp = sp.Mention(13, 20, "NORP", text[13:20])
     r = sp.score_document(text, [org], [org, norp], clitics=True)
     assert (r["strict"].matched, r["strict"].predicted, r["strict"].gold) == (1, 1, 2)
     # one prediction never earns credit twice, whatever the order of the gold mentions
@@ -67,8 +67,8 @@ def test_clitic_aware_boundaries(gold_start, pred_start, same):
     text = "زار الوزير وبغداد أمس"  # وبغداد = و + بغداد: و at 11, ب at 12, غ at 13
     assert text[11:13] == "وب"
     end = text.index(" أمس")
-    gold = [sp.Mention(gold_start, end, "GPE", text[gold_start:end], 0)]
-    pred = [sp.Mention(pred_start, end, "GPE", text[pred_start:end], 0)]
+    gold = [sp.Mention(gold_start, end, "GPE", text[gold_start:end])]
+    pred = [sp.Mention(pred_start, end, "GPE", text[pred_start:end])]
     on = sp.score_document(text, pred, gold, clitics=True)
     off = sp.score_document(text, pred, gold, clitics=False)
     assert on["strict"].matched == (1 if same else 0)
@@ -82,8 +82,8 @@ def test_clitic_rule_needs_a_word_start():
 
 
 def test_text_matching_normalises_arabic():
-    gold = [sp.Mention(-1, -1, "ORG", "الأُمَمُ المتّحدة", 0), sp.Mention(-1, -1, "GPE", "دمشق", 0), sp.Mention(-1, -1, "GPE", "دمشق", 0)]
-    pred = [sp.Mention(-1, -1, "ORG", "الامم المتحده", 0), sp.Mention(-1, -1, "GPE", "دمشـــق،", 0), sp.Mention(-1, -1, "PERS", "دمشق", 0)]
+    gold = [sp.Mention(-1, -1, "ORG", "الأُمَمُ المتّحدة"), sp.Mention(-1, -1, "GPE", "دمشق"), sp.Mention(-1, -1, "GPE", "دمشق")]
+    pred = [sp.Mention(-1, -1, "ORG", "الامم المتحده"), sp.Mention(-1, -1, "GPE", "دمشـــق،"), sp.Mention(-1, -1, "PERS", "دمشق")]
     r = sp.score_text(pred, gold)
     assert (r.matched, r.predicted, r.gold) == (2, 3, 3)
 
