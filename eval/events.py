@@ -22,10 +22,10 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..dataset.model import Argument, Article, Entity, Event, Span
+from ..dataset.model import Argument, Article, Entity, Event
 from . import bootstrap as bs
 from .prf import PRF, Accuracy, layer_report
-from .predictions import PredArgument, PredEvent
+from .predictions import PredEvent
 
 METRICS = ("tri_i", "tri_c", "arg_i", "arg_c", "arg_i_attached", "arg_c_attached")
 PER_TYPE = ("tri_c", "arg_i", "arg_c")
@@ -94,17 +94,6 @@ def gold_span(article: Article) -> Callable[[Argument], Offsets]:
         return ents[a.ref.entity]  # type: ignore[index]
 
     return span_of
-
-
-def gold_events(article: Article) -> list[PredEvent]:
-    """Gold events in the prediction shape (argument references resolved to spans)."""
-    span_of = gold_span(article)
-
-    def span(s: Offsets) -> Span:
-        return Span(s.start, s.end, article.text[s.start:s.end])
-
-    return [PredEvent(ev.type, ev.realis, ev.trigger, tuple(PredArgument(a.role, span(span_of(a))) for a in ev.arguments))
-            for ev in article.layers.events]
 
 
 @dataclass

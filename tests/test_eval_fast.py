@@ -240,7 +240,7 @@ def test_document_scorers_equal_the_reference(seed):
         pred, gold = ref.mentions(p.entities, "wojood", unit_of), ref.mentions(a.layers.entities, "wojood", unit_of)
         for clitics in (True, False):
             assert sp.score_document(a.text, pred, gold, clitics) == ref.score_entities(a.text, pred, gold, clitics)
-        for fast, slow in ((lambda led: ev.score_document(p.events, ev.gold_events(a), unit_of, led),
+        for fast, slow in ((lambda led: ev.score_document(p.events, ref.gold_events(a), unit_of, led),
                             lambda led: ref.events_document(p.events, ref.gold_events(a), unit_of, led)),
                            (lambda led: qt.score_document(a.text, p.quotes, qt.gold_quotes(a), unit_of, led),
                             lambda led: ref.quotes_document(a.text, p.quotes, ref.gold_quotes(a), unit_of, led))):
