@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from akhbar import schema
@@ -58,20 +58,28 @@ scalars = st.none() | st.booleans() | st.integers(-10, 10**6) | st.integers() | 
 json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3), max_leaves=8)
 
 
+def _at(doc: Any, path: tuple) -> Any:
+    for p in path:
+        doc = doc[p]
+    return doc
+
+
 @st.composite
 def mutated(draw, base: dict[str, Any]) -> Any:
     """``base`` with one to three random edits: replace a value, delete a key or item, nudge an offset, retype."""
     doc = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(["replace", "delete", "nudge", "retype", "duplicate"]))
         paths = json_paths(doc)
+        if op == "nudge":  # an offset or another number: what the semantic checks (span-text, ranges) look at
+            paths = [q for q in paths if isinstance(_at(doc, q), int) and not isinstance(_at(doc, q), bool)] or paths
+        elif op == "duplicate":  # an item of a list: a repeated id or span
+            paths = [q for q in paths if q and isinstance(_at(doc, q[:-1]), list)] or paths
         path = draw(st.sampled_from(paths))
         if not path:
             return draw(json_values)
-        parent = doc
-        for p in path[:-1]:
-            parent = parent[p]
+        parent = _at(doc, path[:-1])
         key = path[-1]
-        op = draw(st.sampled_from(["replace", "delete", "nudge", "retype", "duplicate"]))
         if op == "replace":
             parent[key] = draw(json_values)
         elif op == "delete":
@@ -97,6 +105,7 @@ def _validate(root: Path, paths: list[Path]) -> None:
         except UserError as exc:
             assert "\n" not in str(exc)
             return
+    event("incidents: " + (",".join(sorted({i.code for i in incidents})) or "none"))  # --hypothesis-show-statistics
     for i in incidents:
         assert "\n" not in str(i), str(i)
         assert LINE.match(str(i)), str(i)
